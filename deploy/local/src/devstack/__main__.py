@@ -1,0 +1,168 @@
+"""The local stack: ``python -m devstack run`` starts everything; see ``--help``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import sys
+import time
+from typing import Any
+
+import asyncpg
+import httpx
+
+from common.events.streams import SERVICES
+from devstack.config import REPO_ROOT, SERVICE_PORTS, StackSettings
+from devstack.nats import EmbeddedNats
+from devstack.postgres import EmbeddedPostgres
+from devstack.provision import prepare
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def cmd_run(settings: StackSettings, _: argparse.Namespace) -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    lines: list[str] = []
+    busy = [p for p in SERVICE_PORTS.values() if _port_in_use(p)]
+    if settings.database_url is None:
+        pg_data = settings.data_dir / "postgres"
+        if (
+            _port_in_use(settings.embedded_postgres_port)
+            and not (pg_data / "postmaster.pid").exists()
+        ):
+            busy.append(settings.embedded_postgres_port)
+        lines.append(f"postgres: {python} -m devstack postgres")
+    if settings.nats_url is None:
+        if _port_in_use(settings.embedded_nats_port):
+            busy.append(settings.embedded_nats_port)
+        lines.append(f"nats: {python} -m devstack nats")
+    if busy:
+        _say(f"Ports already in use: {', '.join(map(str, busy))}. Is another `make run` going?")
+        return 1
+    for service in SERVICES:
+        lines.append(f"{service}: {python} -m devstack serve {service}")
+    lines.append(f"ready: {python} -m devstack announce")
+    procfile = settings.data_dir / "Procfile"
+    procfile.write_text("\n".join(lines) + "\n")
+    _say("Starting PostgreSQL, NATS and the four services (Ctrl-C stops them all)...")
+    honcho = shutil.which("honcho", path=os.path.dirname(python)) or "honcho"
+    os.execv(honcho, [honcho, "--no-colour", "-f", str(procfile), "-d", str(REPO_ROOT), "start"])  # noqa: S606
+
+
+def cmd_postgres(settings: StackSettings, _: argparse.Namespace) -> int:
+    server = EmbeddedPostgres(settings.data_dir / "postgres", settings.embedded_postgres_port)
+    server.start()
+
+    def stop(signum: int, frame: Any) -> None:
+        server.stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    assert server.process is not None
+    return server.process.wait()
+
+
+def cmd_nats(settings: StackSettings, _: argparse.Namespace) -> int:
+    server = EmbeddedNats(settings.data_dir / "nats", settings.embedded_nats_port)
+    command = server.command()
+    os.execv(command[0], command)  # noqa: S606
+
+
+async def _wait_for_database(admin_url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection = await asyncpg.connect(admin_url, timeout=2)
+            await connection.close()
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.3)
+
+
+def cmd_serve(settings: StackSettings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    service = args.service
+    asyncio.run(_wait_for_database(settings.admin_url, timeout=120))
+    urls = prepare(settings.admin_url, settings.database_name, [service])
+    prefix = service.upper()
+    os.environ.setdefault(f"{prefix}_DATABASE_URL", urls[service])
+    os.environ.setdefault(f"{prefix}_NATS_URL", settings.broker_url)
+    port = int(os.environ.setdefault(f"{prefix}_PORT", str(SERVICE_PORTS[service])))
+    uvicorn.run(
+        f"{service}.main:create_app",
+        factory=True,
+        host=os.environ.get(f"{prefix}_HOST", "127.0.0.1"),
+        port=port,
+        log_config=None,
+        timeout_graceful_shutdown=3,
+    )
+    return 0
+
+
+def cmd_announce(settings: StackSettings, _: argparse.Namespace) -> int:
+    started = time.monotonic()
+    pending = dict(SERVICE_PORTS)
+    with httpx.Client(timeout=2) as client:
+        while pending:
+            for service, port in list(pending.items()):
+                try:
+                    if client.get(f"http://127.0.0.1:{port}/health/ready").status_code == 200:
+                        del pending[service]
+                except httpx.HTTPError:
+                    pass
+            time.sleep(0.5)
+    _say(f"All four services are ready after {time.monotonic() - started:.1f} s:")
+    for service, port in SERVICE_PORTS.items():
+        _say(f"  {service:<13} http://127.0.0.1:{port}/docs")
+    _say("A token for the docs' Authorize button: make -s token ROLES=operator")
+    while True:  # the process runner stops the stack when any process exits
+        time.sleep(3600)
+
+
+def cmd_prepare(settings: StackSettings, _: argparse.Namespace) -> int:
+    for service, url in prepare(settings.admin_url, settings.database_name).items():
+        _say(f"{service}: migrated ({url.split('@')[-1]})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the whole stack (what `make run` does)")
+    sub.add_parser("postgres", help="run the embedded PostgreSQL in the foreground")
+    sub.add_parser("nats", help="run the embedded nats-server -js in the foreground")
+    serve = sub.add_parser("serve", help="provision, migrate and serve one service")
+    serve.add_argument("service", choices=SERVICES)
+    sub.add_parser("announce", help="wait for every service to be ready and say where they are")
+    sub.add_parser("prepare", help="provision schemas and roles and migrate every service")
+    args = parser.parse_args(argv)
+    settings = StackSettings()
+    handler = {
+        "run": cmd_run,
+        "postgres": cmd_postgres,
+        "nats": cmd_nats,
+        "serve": cmd_serve,
+        "announce": cmd_announce,
+        "prepare": cmd_prepare,
+    }[args.command]
+    return handler(settings, args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,14 @@
+"""Database plumbing: one schema per service, an async engine, and the unit of work."""
+
+from common.db.engine import create_engine, metadata_for
+from common.db.platform_tables import PlatformTables
+from common.db.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
+
+__all__ = [
+    "PlatformTables",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "create_engine",
+    "metadata_for",
+    "uow_factory",
+]

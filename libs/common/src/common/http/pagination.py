@@ -1,0 +1,90 @@
+"""Cursor pagination: ``?limit=&page_token=`` in, ``{items, next_page_token}`` out.
+
+Tokens are opaque to clients (base64url of the last row's sort key) and checked on the way
+back in. Lists are ordered by ``(created_at, id)``, which never changes for a row, so that
+pages neither skip nor repeat rows while others are written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from fastapi import Query
+from pydantic import BaseModel, Field
+
+from common.errors import Invalid
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_page_token: str | None = Field(
+        default=None, description="Pass as `page_token` to get the next page; absent on the last."
+    )
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    page_token: str | None
+
+
+def page_params(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="How many items per page (1–200).")
+    ] = 50,
+    page_token: Annotated[
+        str | None,
+        Query(max_length=512, description="The `next_page_token` of the previous page."),
+    ] = None,
+) -> PageParams:
+    return PageParams(limit=limit, page_token=page_token)
+
+
+def _encode(created_at: datetime, row_id: uuid.UUID) -> str:
+    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(token: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        created_at, row_id = json.loads(raw)
+        return datetime.fromisoformat(created_at), uuid.UUID(row_id)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise Invalid(
+            "page_token is not a token this list returned", slug="invalid-page-token"
+        ) from exc
+
+
+def keyset_page(
+    stmt: sa.Select[Any],
+    *,
+    created_at: sa.ColumnElement[Any],
+    id: sa.ColumnElement[Any],
+    params: PageParams,
+) -> sa.Select[Any]:
+    """Restrict and order ``stmt`` to one page (one extra row tells if another page exists)."""
+    if params.page_token is not None:
+        after = _decode(params.page_token)
+        stmt = stmt.where(sa.tuple_(created_at, id) > sa.tuple_(*after))
+    return stmt.order_by(created_at, id).limit(params.limit + 1)
+
+
+def page_of(rows: Sequence[Any], params: PageParams) -> tuple[list[Any], str | None]:
+    """Split the fetched rows into the page and the next page's token."""
+    items = list(rows[: params.limit])
+    if len(rows) > params.limit:
+        last = items[-1]
+        return items, _encode(last.created_at, last.id)
+    return items, None

@@ -1,0 +1,206 @@
+"""The composition root shared by the four services: one FastAPI app per service.
+
+A service declares what it is (:class:`ServiceDefinition`); :func:`create_app` wires the
+database, NATS, the outbox relay, the consumers, the HTTP conventions and the docs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import nats
+from fastapi import APIRouter, FastAPI
+from nats.aio.client import Client as NATS
+
+from common.auth import TokenVerifier
+from common.db.engine import create_engine
+from common.db.platform_tables import PlatformTables
+from common.db.uow import uow_factory
+from common.events.consumer import EventConsumer, Handler
+from common.events.dead_letters import dead_letters_router
+from common.events.relay import OutboxRelay
+from common.events.streams import ConsumerSpec, ensure_stream
+from common.health import health_router
+from common.http.idempotency import IdempotencyMiddleware
+from common.http.middleware import RequestContextMiddleware
+from common.http.problems import Problem, install_problem_handlers
+from common.logs import configure_logging
+from common.observability import install_metrics
+from common.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """The events a service consumes from one other service, with their handlers."""
+
+    producer: str
+    handlers: dict[str, Handler]
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    title: str
+    description: str
+    version: str
+    tables: PlatformTables
+    routers: Sequence[APIRouter]
+    tags: Sequence[dict[str, str]] = ()
+    subscriptions: Sequence[Subscription] = field(default_factory=tuple)
+
+    def consumer_specs(self, settings: ServiceSettings) -> list[tuple[ConsumerSpec, Subscription]]:
+        return [
+            (
+                ConsumerSpec(
+                    consumer_service=self.name,
+                    producer_service=s.producer,
+                    subjects=tuple(s.handlers),
+                    max_deliver=settings.consumer_max_deliver,
+                    ack_wait_seconds=settings.consumer_ack_wait_seconds,
+                ),
+                s,
+            )
+            for s in self.subscriptions
+        ]
+
+
+COMMON_TAGS = [
+    {"name": "operations", "description": "Health, metrics and dead letters, for operators."},
+]
+
+
+def plain_dsn(sqlalchemy_url: str) -> str:
+    return sqlalchemy_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def connect_nats(url: str, *, name: str, timeout: float = 30.0) -> NATS:
+    """Connect, retrying until ``timeout``; once connected, reconnect forever."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            return await nats.connect(
+                url,
+                name=name,
+                connect_timeout=2,
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=1,
+            )
+        except Exception:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
+    name = definition.name
+    handlers: dict[str, Handler] = {}
+    for subscription in definition.subscriptions:
+        handlers.update(subscription.handlers)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(name, settings.log_level)
+        engine = create_engine(
+            settings.sqlalchemy_url, schema=name, pool_size=settings.database_pool_size
+        )
+        app.state.engine = engine
+        app.state.uow_factory = uow_factory(engine, tables=definition.tables, source=name)
+        nc = await connect_nats(settings.nats_url, name=name)
+        js = nc.jetstream(timeout=5)
+        app.state.nats, app.state.jetstream = nc, js
+        tasks: list[asyncio.Task[Any]] = []
+        try:
+            await ensure_stream(js, name)
+            if settings.run_workers:
+                relay = OutboxRelay(
+                    engine=engine,
+                    tables=definition.tables,
+                    js=js,
+                    listen_dsn=plain_dsn(settings.sqlalchemy_url),
+                    poll_seconds=settings.outbox_poll_seconds,
+                )
+                tasks.append(asyncio.create_task(relay.run(), name=f"{name}-outbox-relay"))
+                for spec, subscription in definition.consumer_specs(settings):
+                    consumer = EventConsumer(
+                        js=js,
+                        spec=spec,
+                        handlers=subscription.handlers,
+                        uow_factory=app.state.uow_factory,
+                        backoff_seconds=settings.consumer_backoff_seconds,
+                    )
+                    tasks.append(asyncio.create_task(consumer.run(), name=spec.durable))
+            log.info("service started", extra={"workers": len(tasks)})
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(nc.drain(), timeout=5)
+            await engine.dispose()
+            log.info("service stopped")
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version=definition.version,
+        openapi_tags=[*definition.tags, *COMMON_TAGS],
+        lifespan=lifespan,
+        responses={},
+    )
+    app.state.settings = settings
+    app.state.verifier = TokenVerifier(settings.auth)
+    app.state.handlers = handlers
+    app.state.definition = definition
+
+    install_problem_handlers(app)
+    install_metrics(app, name)
+    app.add_middleware(
+        IdempotencyMiddleware,
+        engine_of=lambda: app.state.engine,
+        tables=definition.tables,
+        verifier=app.state.verifier,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+    )
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router())
+    app.include_router(dead_letters_router())
+    for router in definition.routers:
+        app.include_router(router)
+    _register_problem_schema(app)
+    return app
+
+
+def _register_problem_schema(app: FastAPI) -> None:
+    """Make sure ``#/components/schemas/Problem`` exists for the problem responses."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for name, sub in (
+            Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            .get("$defs", {})
+            .items()
+        ):
+            components.setdefault(name, sub)
+        components["Problem"].pop("$defs", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

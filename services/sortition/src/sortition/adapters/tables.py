@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID
+
+from common.db import PlatformTables, metadata_for
+
+SCHEMA = "sortition"
+metadata = metadata_for(SCHEMA)
+platform = PlatformTables.define(metadata)
+
+# What sortition knows of the assemblies, from membership.assembly.configured.v1.
+assemblies = sa.Table(
+    "assemblies",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("seats", sa.Integer, nullable=False),
+    sa.Column("min_age", sa.Integer, nullable=False),
+    sa.Column("cohort_size", sa.Integer, nullable=False),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
+
+rounds = sa.Table(
+    "rounds",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("assembly_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("cohort", sa.Text, nullable=False),
+    sa.Column("panel_size", sa.Integer, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.UniqueConstraint("assembly_id", "cohort"),
+    sa.CheckConstraint("panel_size > 0", name="panel_size_positive"),
+    sa.Index("ix_rounds_created_at_id", "created_at", "id"),
+)

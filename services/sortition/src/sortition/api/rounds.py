@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.auth import Principal, require_roles
+from common.db import UnitOfWork
+from common.http.deps import get_uow
+from common.http.etag import etag_of
+from common.http.pagination import Page, PageParams, page_params
+from common.http.problems import problem_responses
+from sortition.service import rounds as service
+
+router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
+public = APIRouter(prefix="/public/v1/rounds", tags=["public"])
+read_roles = require_roles("operator", "auditor", "integration")
+operator = require_roles("operator")
+
+
+class RoundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assembly_id: uuid.UUID = Field(description="An assembly configured in membership.")
+    cohort: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$",
+        examples=["2027"],
+        description="The cohort this round selects, unique per assembly.",
+    )
+    panel_size: int = Field(ge=1, le=1000, examples=[90])
+
+
+class Round(RoundIn):
+    id: uuid.UUID
+    status: Literal["open"] = Field(description="Where the round stands.")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _view(row: Any) -> Round:
+    return Round.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "",
+    operation_id="rounds-create",
+    summary="Open a selection round",
+    description="Opens a round for a cohort of a known assembly. Publishes "
+    "`sortition.round.opened.v1`. Accepts an `Idempotency-Key`.",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Round,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create(
+    body: RoundIn,
+    response: Response,
+    _: Annotated[Principal, Depends(operator)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Round:
+    async with uow:
+        row = await service.open_round(
+            service.OpenRound(
+                assembly_id=body.assembly_id, cohort=body.cohort, panel_size=body.panel_size
+            ),
+            uow=uow,
+        )
+    response.headers["Location"] = f"/v1/rounds/{row.id}"
+    response.headers["ETag"] = etag_of(row.version)
+    return _view(row)
+
+
+@router.get(
+    "",
+    operation_id="rounds-list",
+    summary="List selection rounds",
+    description="Oldest first, a page at a time.",
+    response_model=Page[Round],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_(
+    params: Annotated[PageParams, Depends(page_params)],
+    _: Annotated[Principal, Depends(read_roles)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Page[Round]:
+    async with uow:
+        rows, token = await service.list_rounds(params, uow=uow)
+    return Page[Round](items=[_view(r) for r in rows], next_page_token=token)
+
+
+@router.get(
+    "/{round_id}",
+    operation_id="rounds-get",
+    summary="Get a selection round",
+    response_model=Round,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get(
+    round_id: Annotated[uuid.UUID, Path(description="The round's id.")],
+    response: Response,
+    _: Annotated[Principal, Depends(read_roles)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Round:
+    async with uow:
+        row = await service.get_round(round_id, uow=uow)
+    response.headers["ETag"] = etag_of(row.version)
+    return _view(row)
+
+
+@public.get(
+    "",
+    operation_id="public-rounds-list",
+    summary="Public list of selection rounds",
+    description="Anonymous: the rounds and their panel sizes. No personal data.",
+    response_model=Page[Round],
+    responses=problem_responses(422),
+)
+async def public_list(
+    params: Annotated[PageParams, Depends(page_params)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Page[Round]:
+    async with uow:
+        rows, token = await service.list_rounds(params, uow=uow)
+    return Page[Round](items=[_view(r) for r in rows], next_page_token=token)

@@ -1,0 +1,38 @@
+"""The sortition service: its definition and the app factory uvicorn runs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from common.service import ServiceDefinition, Subscription
+from common.service import create_app as build
+from sortition.adapters.tables import platform
+from sortition.api import rounds
+from sortition.config import SortitionSettings
+from sortition.service.assemblies import on_assembly_configured
+
+DEFINITION = ServiceDefinition(
+    name="sortition",
+    title="Sortition — Assemblea Permanente dei Cittadini sul Clima",
+    description=(
+        "The two-stage lottery: selection rounds, quotas, pools, draws, panels and "
+        "replacements. Holds pseudonymous ids and features only, never names or contacts."
+    ),
+    version="0.1.0",
+    tables=platform,
+    routers=[rounds.router, rounds.public],
+    tags=[
+        {"name": "rounds", "description": "Selection rounds, one per cohort of an assembly."},
+        {"name": "public", "description": "Anonymous reads, no personal data."},
+    ],
+    subscriptions=[
+        Subscription(
+            producer="membership",
+            handlers={"membership.assembly.configured.v1": on_assembly_configured},
+        )
+    ],
+)
+
+
+def create_app(settings: SortitionSettings | None = None) -> FastAPI:
+    return build(DEFINITION, settings or SortitionSettings())
