@@ -26,6 +26,10 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
+def _service_port(service: str) -> int:
+    return int(os.environ.get(f"{service.upper()}_PORT", SERVICE_PORTS[service]))
+
+
 def _port_in_use(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
@@ -35,7 +39,7 @@ def cmd_run(settings: StackSettings, _: argparse.Namespace) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     python = sys.executable
     lines: list[str] = []
-    busy = [p for p in SERVICE_PORTS.values() if _port_in_use(p)]
+    busy = [_service_port(s) for s in SERVICE_PORTS if _port_in_use(_service_port(s))]
     if settings.database_url is None:
         pg_data = settings.data_dir / "postgres"
         if (
@@ -63,16 +67,15 @@ def cmd_run(settings: StackSettings, _: argparse.Namespace) -> int:
 
 def cmd_postgres(settings: StackSettings, _: argparse.Namespace) -> int:
     server = EmbeddedPostgres(settings.data_dir / "postgres", settings.embedded_postgres_port)
-    server.start()
+    process = server.start()
 
-    def stop(signum: int, frame: Any) -> None:
-        server.stop()
-        sys.exit(0)
+    def fast_shutdown(signum: int, frame: Any) -> None:
+        # Only signal here: waiting inside a handler would deadlock with the wait below.
+        process.send_signal(signal.SIGINT)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    assert server.process is not None
-    return server.process.wait()
+    signal.signal(signal.SIGTERM, fast_shutdown)
+    signal.signal(signal.SIGINT, fast_shutdown)
+    return process.wait()
 
 
 def cmd_nats(settings: StackSettings, _: argparse.Namespace) -> int:
@@ -103,7 +106,8 @@ def cmd_serve(settings: StackSettings, args: argparse.Namespace) -> int:
     prefix = service.upper()
     os.environ.setdefault(f"{prefix}_DATABASE_URL", urls[service])
     os.environ.setdefault(f"{prefix}_NATS_URL", settings.broker_url)
-    port = int(os.environ.setdefault(f"{prefix}_PORT", str(SERVICE_PORTS[service])))
+    port = _service_port(service)
+    os.environ[f"{prefix}_PORT"] = str(port)
     uvicorn.run(
         f"{service}.main:create_app",
         factory=True,
@@ -117,7 +121,7 @@ def cmd_serve(settings: StackSettings, args: argparse.Namespace) -> int:
 
 def cmd_announce(settings: StackSettings, _: argparse.Namespace) -> int:
     started = time.monotonic()
-    pending = dict(SERVICE_PORTS)
+    pending = {s: _service_port(s) for s in SERVICE_PORTS}
     with httpx.Client(timeout=2) as client:
         while pending:
             for service, port in list(pending.items()):
@@ -128,8 +132,8 @@ def cmd_announce(settings: StackSettings, _: argparse.Namespace) -> int:
                     pass
             time.sleep(0.5)
     _say(f"All four services are ready after {time.monotonic() - started:.1f} s:")
-    for service, port in SERVICE_PORTS.items():
-        _say(f"  {service:<13} http://127.0.0.1:{port}/docs")
+    for service in SERVICE_PORTS:
+        _say(f"  {service:<13} http://127.0.0.1:{_service_port(service)}/docs")
     _say("A token for the docs' Authorize button: make -s token ROLES=operator")
     while True:  # the process runner stops the stack when any process exits
         time.sleep(3600)

@@ -127,7 +127,7 @@ class EventConsumer:
                     extra={"consumer": self.spec.durable},
                     exc_info=True,
                 )
-                await asyncio.sleep(min(30.0, 0.5 * 2**failures))
+                await asyncio.sleep(min(5.0, 0.25 * 2**failures))
 
     def _delay(self, delivered: int) -> float:
         return self.backoff_seconds[min(delivered, len(self.backoff_seconds)) - 1]

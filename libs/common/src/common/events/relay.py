@@ -63,7 +63,7 @@ class OutboxRelay:
                 except Exception:
                     failures += 1
                     log.warning("outbox relay pass failed", exc_info=True)
-                    await asyncio.sleep(min(30.0, 0.5 * 2**failures))
+                    await asyncio.sleep(min(5.0, 0.25 * 2**failures))
                     continue
                 if published and not complete:
                     continue  # more rows are waiting

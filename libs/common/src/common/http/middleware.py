@@ -9,6 +9,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.http.problems import problem_response
 from common.logs import request_id_var
 from common.tracing import parse_or_start, traceparent_var
 
@@ -34,11 +35,12 @@ class RequestContextMiddleware:
         trace_token = traceparent_var.set(traceparent)
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, response_started = message["status"], True
                 message.setdefault("headers", [])
                 message["headers"] = [
                     *message["headers"],
@@ -48,6 +50,19 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            if response_started:
+                raise
+            # Answer here, inside the request's context, so the problem carries its id.
+            log.exception("unhandled error")
+            await problem_response(
+                500,
+                slug="internal-error",
+                title="Internal error",
+                detail="The server failed to handle the request; quote the request id to "
+                "report it.",
+                instance=scope["path"],
+            )(scope, receive, send_with_id)
         finally:
             # The path only: query strings may carry personal data and are not logged.
             log.info(

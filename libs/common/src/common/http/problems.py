@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -14,8 +13,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.errors import DomainError
 from common.logs import request_id_var
-
-log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:assemblea-clima:problem:"
@@ -144,16 +141,6 @@ def install_problem_handlers(app: FastAPI) -> None:
             errors=errors,
         )
 
-    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled error", exc_info=exc)
-        return problem_response(
-            500,
-            title="Internal error",
-            detail="The server failed to handle the request; quote the request id to report it.",
-            instance=request.url.path,
-        )
-
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.add_exception_handler(Exception, on_unexpected)
