@@ -14,6 +14,7 @@ from event_helpers import POKED, SPEC, Switch, count_rows, create_effects_table,
 from common.db import create_engine, uow_factory
 from common.events.consumer import EventConsumer
 from common.events.streams import ensure_stream
+from common.tasks import cancel_and_wait
 from devstack.pytest_plugin import auth_header, eventually
 from sortition.adapters.tables import platform as sortition_tables
 
@@ -80,9 +81,7 @@ async def running_consumer(service_urls, nats_url, handler, **options):
     try:
         yield consumer
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait([task])
         await nc.close()
         await engine.dispose()
 

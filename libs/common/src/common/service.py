@@ -33,6 +33,7 @@ from common.http.problems import Problem, install_problem_handlers
 from common.logs import configure_logging
 from common.observability import install_metrics
 from common.settings import ServiceSettings
+from common.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -140,13 +141,10 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
             log.info("service started", extra={"workers": len(tasks)})
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+            await cancel_and_wait(tasks)
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(nc.drain(), timeout=5)
+                async with asyncio.timeout(5):
+                    await nc.drain()
             await engine.dispose()
             log.info("service stopped")
 

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from common.db.platform_tables import PlatformTables
 from common.logs import event_id_var
 from common.observability import OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISHED
+from common.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +69,10 @@ class OutboxRelay:
                 if published and not complete:
                     continue  # more rows are waiting
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+                    async with asyncio.timeout(self.poll_seconds):
+                        await self._wake.wait()
         finally:
-            listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await listener
+            await cancel_and_wait([listener])
 
     async def _listen(self) -> None:
         """Hold a LISTEN connection, reconnecting when it drops. The poll covers the gaps."""
