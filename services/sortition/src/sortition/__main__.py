@@ -1,0 +1,87 @@
+"""``python -m sortition select ...``: a selection from CSV files, with no database, no
+broker and no web stack."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    parser = argparse.ArgumentParser(prog="python -m sortition")
+    sub = parser.add_subparsers(dest="command", required=True)
+    select = sub.add_parser(
+        "select",
+        help="draw a panel from a pool and quotas in the Sortition Foundation's CSV formats",
+    )
+    select.add_argument("--people", type=Path, required=True, help="people.csv")
+    select.add_argument("--categories", type=Path, required=True, help="categories.csv")
+    select.add_argument("--panel-size", type=int, required=True)
+    select.add_argument("--algorithm", choices=["leximin", "legacy"], default="leximin")
+    select.add_argument("--seed", required=True, help="the published seed")
+    select.add_argument("--household-column", default=None)
+    select.add_argument("--id-column", default="id")
+    select.add_argument("--output", type=Path, default=None, help="result.json (default: stdout)")
+    select.add_argument(
+        "--transparent",
+        type=int,
+        default=None,
+        metavar="M",
+        help="round to a uniform lottery over M panels",
+    )
+    select.add_argument(
+        "--legacy-runs", type=int, default=1000, help="draws that estimate LEGACY's probabilities"
+    )
+    args = parser.parse_args(argv)
+
+    from sortition.domain.instance import (
+        InstanceError,
+        build_instance,
+        read_people_csv,
+        read_quotas_csv,
+    )
+    from sortition.domain.leximin import Infeasible
+    from sortition.select import select as run
+
+    try:
+        instance = build_instance(
+            panel_size=args.panel_size,
+            quotas=read_quotas_csv(args.categories.read_text(encoding="utf-8-sig")),
+            people=read_people_csv(args.people.read_text(encoding="utf-8-sig")),
+            id_column=args.id_column,
+            household_column=args.household_column,
+        )
+        if args.transparent is not None and args.transparent < 1:
+            raise InstanceError("invalid-transparent", "--transparent needs M >= 1.")
+        selection = run(
+            instance,
+            algorithm=args.algorithm,
+            seed=args.seed,
+            transparent=args.transparent,
+            legacy_runs=args.legacy_runs,
+        )
+    except (InstanceError, Infeasible, OSError) as exc:
+        print(f"sortition: {exc}", file=sys.stderr)
+        return 2
+    result = selection.as_json()
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    text = json.dumps(result, indent=None, separators=(",", ":"))
+    if args.output is None:
+        print(text)
+    else:
+        args.output.write_text(text + "\n")
+        print(
+            f"{args.algorithm}: panel of {len(selection.panel)}, min probability "
+            f"{result['min_probability']:.7f}, {len(result['distribution'])} panels in the "
+            f"lottery, {result['seconds']} s -> {args.output}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""A selection instance: the pool, its features, the quotas, the households, the panel size.
+
+Read from the Sortition Foundation's CSV formats: ``categories.csv`` with
+``feature,value,min,max`` and ``people.csv`` with an id column, one column per feature and
+optionally a household column. Pure: no framework, no database.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+class InstanceError(ValueError):
+    """The input cannot make a selection instance; ``code`` names the kind of problem."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Quota:
+    feature: str
+    value: str
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class Instance:
+    panel_size: int
+    features: tuple[str, ...]
+    values: Mapping[str, tuple[str, ...]]
+    quotas: tuple[Quota, ...]
+    ids: tuple[str, ...]
+    #: for each person, for each feature (in ``features`` order), the index of its value
+    person_values: tuple[tuple[int, ...], ...]
+    #: for each person, a household key, or None when the household rule is off
+    households: tuple[str, ...] | None = None
+    _quota_index: dict[tuple[int, int], Quota] = field(default_factory=dict, compare=False)
+
+    def quota(self, feature_index: int, value_index: int) -> Quota:
+        return self._quota_index[(feature_index, value_index)]
+
+    def digest(self) -> str:
+        """SHA-256 over a canonical form of the instance: what a commitment names."""
+        h = hashlib.sha256()
+        h.update(f"k={self.panel_size}\n".encode())
+        for q in self.quotas:
+            h.update(f"q\t{q.feature}\t{q.value}\t{q.min}\t{q.max}\n".encode())
+        for i, person in enumerate(self.ids):
+            values = "\t".join(
+                self.values[f][v] for f, v in zip(self.features, self.person_values[i], strict=True)
+            )
+            household = self.households[i] if self.households is not None else ""
+            h.update(f"p\t{person}\t{values}\t{household}\n".encode())
+        return h.hexdigest()
+
+
+def build_instance(
+    *,
+    panel_size: int,
+    quotas: Sequence[Quota],
+    people: Iterable[Mapping[str, str]],
+    id_column: str = "id",
+    household_column: str | None = None,
+) -> Instance:
+    if panel_size < 1:
+        raise InstanceError("invalid-panel-size", "The panel size must be at least 1.")
+    features: list[str] = []
+    values: dict[str, list[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    for q in quotas:
+        if (q.feature, q.value) in seen:
+            raise InstanceError(
+                "duplicate-quota", f"The quota for {q.feature}={q.value} is given twice."
+            )
+        seen.add((q.feature, q.value))
+        if q.min < 0 or q.max < q.min:
+            raise InstanceError(
+                "invalid-quota",
+                f"The quota for {q.feature}={q.value} needs 0 <= min <= max "
+                f"(min {q.min}, max {q.max}).",
+            )
+        if q.feature not in values:
+            features.append(q.feature)
+            values[q.feature] = []
+        values[q.feature].append(q.value)
+    if not features:
+        raise InstanceError("no-quotas", "There are no quotas.")
+    for feature in features:
+        rows = [q for q in quotas if q.feature == feature]
+        low, high = sum(q.min for q in rows), sum(q.max for q in rows)
+        if not low <= panel_size <= high:
+            raise InstanceError(
+                "quotas-do-not-sum-up",
+                f"The quotas of {feature!r} allow panels of {low} to {high} people, "
+                f"not {panel_size}.",
+            )
+    value_index = {f: {v: i for i, v in enumerate(values[f])} for f in features}
+    ids: list[str] = []
+    person_values: list[tuple[int, ...]] = []
+    households: list[str] = []
+    seen_ids: set[str] = set()
+    for line, row in enumerate(people, start=2):
+        person = (row.get(id_column) or "").strip()
+        if not person:
+            raise InstanceError("missing-id", f"Row {line} has no {id_column!r}.")
+        if person in seen_ids:
+            raise InstanceError("duplicate-id", f"Row {line}: id {person!r} appears twice.")
+        seen_ids.add(person)
+        indices = []
+        for feature in features:
+            if feature not in row:
+                raise InstanceError("missing-feature", f"The people have no column {feature!r}.")
+            value = (row[feature] or "").strip()
+            if value not in value_index[feature]:
+                raise InstanceError(
+                    "unknown-feature-value",
+                    f"Row {line} (id {person!r}): {feature}={value!r} is not a value of "
+                    f"the quotas ({', '.join(values[feature])}).",
+                )
+            indices.append(value_index[feature][value])
+        ids.append(person)
+        person_values.append(tuple(indices))
+        if household_column is not None:
+            if household_column not in row:
+                raise InstanceError(
+                    "missing-household-column",
+                    f"The people have no household column {household_column!r}.",
+                )
+            households.append((row[household_column] or "").strip() or f"\0{person}")
+    if len(ids) < panel_size:
+        raise InstanceError(
+            "pool-too-small", f"{len(ids)} people cannot fill a panel of {panel_size}."
+        )
+    frozen_quotas = tuple(quotas)
+    index = {(features.index(q.feature), value_index[q.feature][q.value]): q for q in frozen_quotas}
+    return Instance(
+        panel_size=panel_size,
+        features=tuple(features),
+        values={f: tuple(v) for f, v in values.items()},
+        quotas=frozen_quotas,
+        ids=tuple(ids),
+        person_values=tuple(person_values),
+        households=tuple(households) if household_column is not None else None,
+        _quota_index=index,
+    )
+
+
+def read_quotas_csv(text: str) -> list[Quota]:
+    reader = csv.DictReader(io.StringIO(text))
+    needed = {"feature", "value", "min", "max"}
+    if reader.fieldnames is None or not needed <= {f.strip() for f in reader.fieldnames}:
+        raise InstanceError(
+            "invalid-quotas-csv", "The quotas CSV needs the columns feature,value,min,max."
+        )
+    quotas = []
+    for line, row in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        try:
+            quotas.append(Quota(row["feature"], row["value"], int(row["min"]), int(row["max"])))
+        except ValueError as exc:
+            raise InstanceError(
+                "invalid-quotas-csv", f"Row {line}: min and max must be whole numbers."
+            ) from exc
+    return quotas
+
+
+def read_people_csv(text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None:
+        raise InstanceError("invalid-people-csv", "The people CSV is empty.")
+    return [{(k or "").strip(): v for k, v in row.items()} for row in reader]

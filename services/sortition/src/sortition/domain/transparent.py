@@ -1,0 +1,70 @@
+"""Round a lottery to a uniform lottery over ``m`` panels (Flanigan, Kehne, Procaccia,
+NeurIPS 2021), so that the final pick can be one public draw of a number from 1 to m.
+
+Multiplicities are chosen by an integer program that keeps every person's probability as
+close as possible to the exact lottery's (it minimises the largest deviation), starting
+from the largest-remainder rounding, under a time limit.
+"""
+
+from __future__ import annotations
+
+import highspy
+import numpy as np
+
+from sortition.domain.lottery import Lottery
+from sortition.domain.panels import INF
+
+
+def round_uniform(lottery: Lottery, pool_size: int, m: int, *, seconds: float = 3.0) -> Lottery:
+    if m < 1:
+        raise ValueError("the number of panels must be at least 1")
+    weights = np.array(lottery.probabilities)
+    target = lottery.marginals(pool_size)
+    # Largest remainder start.
+    scaled = weights * m
+    counts = np.floor(scaled).astype(np.int64)
+    for j in np.argsort(-(scaled - counts), kind="stable")[: m - int(counts.sum())]:
+        counts[j] += 1
+    J = len(weights)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("time_limit", seconds)
+    h.addVars(J, np.zeros(J), np.full(J, float(m)))
+    h.changeColsIntegrality(
+        J, np.arange(J, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * J)
+    )
+    h.addVar(0.0, INF)  # the largest deviation, times m
+    h.changeColCost(J, 1.0)
+    h.addRow(float(m), float(m), J, np.arange(J, dtype=np.int32), np.ones(J))
+    members: dict[int, list[int]] = {}
+    for j, panel in enumerate(lottery.panels):
+        for person in panel:
+            members.setdefault(person, []).append(j)
+    for person, panels in members.items():
+        cols = np.array([*panels, J], dtype=np.int32)
+        goal = target[person] * m
+        h.addRow(-INF, goal, len(cols), cols, np.array([1.0] * len(panels) + [-1.0]))
+        h.addRow(goal, INF, len(cols), cols, np.array([1.0] * len(panels) + [1.0]))
+    start = highspy.HighsSolution()
+    start.col_value = [*map(float, counts), 0.0]
+    start.value_valid = True
+    h.setSolution(start)
+    h.run()
+    solution = np.rint(np.array(h.getSolution().col_value[:J])).astype(np.int64)
+    if solution.sum() != m or (solution < 0).any():
+        solution = counts
+    panels, probabilities = [], []
+    for j in np.flatnonzero(solution):
+        panels.append(lottery.panels[j])
+        probabilities.append(solution[j] / m)
+    return Lottery(panels=tuple(panels), probabilities=tuple(probabilities))
+
+
+def expanded_tickets(lottery: Lottery, m: int) -> list[tuple[int, ...]]:
+    """Ticket 1..m: each panel repeated by its multiplicity, in the lottery's order."""
+    tickets: list[tuple[int, ...]] = []
+    for panel, p in zip(lottery.panels, lottery.probabilities, strict=True):
+        tickets.extend([panel] * round(p * m))
+    return tickets

@@ -1,0 +1,90 @@
+"""One selection, from inputs to result: what the command line and the service both run."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sortition.domain.instance import Instance
+from sortition.domain.legacy import legacy_panel
+from sortition.domain.leximin import leximin
+from sortition.domain.lottery import Lottery, draw, expand, seeded_random
+from sortition.domain.panels import PanelProgram, build_classes
+from sortition.domain.transparent import round_uniform
+
+Algorithm = Literal["leximin", "legacy"]
+ALGORITHM_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Selection:
+    instance: Instance
+    algorithm: Algorithm
+    seed: str
+    lottery: Lottery
+    panel: tuple[int, ...]
+    transparent: int | None
+    seconds: float
+
+    def as_json(self) -> dict[str, Any]:
+        ids = self.instance.ids
+        marginals = self.lottery.marginals(len(ids))
+        return {
+            "panel": sorted(ids[p] for p in self.panel),
+            "distribution": [
+                {"panel": sorted(ids[p] for p in panel), "probability": probability}
+                for panel, probability in zip(
+                    self.lottery.panels, self.lottery.probabilities, strict=True
+                )
+            ],
+            "probabilities": {ids[i]: float(marginals[i]) for i in range(len(ids))},
+            "min_probability": float(marginals.min()),
+            "algorithm": self.algorithm,
+            "algorithm_version": ALGORITHM_VERSION,
+            "transparent": self.transparent,
+            "seed": self.seed,
+            "instance_digest": self.instance.digest(),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def select(
+    instance: Instance,
+    *,
+    algorithm: Algorithm = "leximin",
+    seed: str,
+    transparent: int | None = None,
+    legacy_runs: int = 1000,
+) -> Selection:
+    """Compute the lottery from the instance alone, then let the seed pick from it: the
+    lottery can be published (and committed to) before the seed is known."""
+    started = time.perf_counter()
+    if algorithm == "leximin":
+        classes = build_classes(instance)
+        lottery = expand(classes, leximin(PanelProgram(instance, classes)))
+    elif algorithm == "legacy":
+        rng = seeded_random(instance.digest(), purpose="legacy-estimate")
+        counts: dict[tuple[int, ...], int] = {}
+        for _ in range(legacy_runs):
+            panel = legacy_panel(instance, rng)
+            counts[panel] = counts.get(panel, 0) + 1
+        ordered = sorted(counts.items())
+        lottery = Lottery(
+            panels=tuple(p for p, _ in ordered),
+            probabilities=tuple(c / legacy_runs for _, c in ordered),
+        )
+    else:
+        raise ValueError(f"unknown algorithm {algorithm!r}")
+    if transparent is not None:
+        lottery = round_uniform(lottery, len(instance.ids), transparent)
+    chosen = lottery.panels[draw(lottery, seed)]
+    return Selection(
+        instance=instance,
+        algorithm=algorithm,
+        seed=seed,
+        lottery=lottery,
+        panel=chosen,
+        transparent=transparent,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,219 @@
+"""The lottery's promises, on small instances: optimal, within quotas, exact households,
+reproducible from the seed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sortition.domain.instance import (
+    InstanceError,
+    Quota,
+    build_instance,
+    read_people_csv,
+    read_quotas_csv,
+)
+from sortition.domain.leximin import Infeasible
+from sortition.select import select
+
+DATA = Path(__file__).resolve().parents[4] / "tests" / "data" / "sortition"
+
+
+def load(name: str, k: int, household: str | None = None):
+    return build_instance(
+        panel_size=k,
+        quotas=read_quotas_csv((DATA / name / "categories.csv").read_text()),
+        people=read_people_csv((DATA / name / "people.csv").read_text()),
+        household_column=household,
+    )
+
+
+def assert_valid_lottery(instance, selection):
+    assert sum(selection.lottery.probabilities) == pytest.approx(1.0, abs=1e-9)
+    for panel in selection.lottery.panels:
+        assert len(set(panel)) == instance.panel_size
+        for f, feature in enumerate(instance.features):
+            counts = Counter(instance.person_values[p][f] for p in panel)
+            for v, _ in enumerate(instance.values[feature]):
+                quota = instance.quota(f, v)
+                assert quota.min <= counts.get(v, 0) <= quota.max, (feature, v)
+        if instance.households is not None:
+            households = [instance.households[p] for p in panel]
+            assert len(households) == len(set(households))
+    marginals = selection.lottery.marginals(len(instance.ids))
+    assert marginals.sum() == pytest.approx(instance.panel_size, abs=1e-7)
+
+
+def test_leximin_reaches_the_optimum_on_a_published_instance():
+    instance = load("example_small_20", 20)
+    selection = select(instance, seed="42")
+    assert_valid_lottery(instance, selection)
+    assert selection.as_json()["min_probability"] == pytest.approx(0.1, abs=1e-6)
+
+
+def test_same_seed_same_panel_and_the_seed_does_not_change_the_lottery():
+    instance = load("example_small_20", 20)
+    first, again = select(instance, seed="2027-03-01"), select(instance, seed="2027-03-01")
+    assert first.panel == again.panel
+    assert first.lottery == again.lottery
+    others = {select(instance, seed=str(s)).panel for s in range(8)}
+    assert len(others) > 1  # the seed does pick
+    assert all(select(instance, seed=str(s)).lottery == first.lottery for s in range(2))
+
+
+def household_instance(rule: bool):
+    people = [
+        {"id": "a", "g": "x", "home": "h1"},
+        {"id": "b", "g": "x", "home": "h1"},
+        {"id": "c", "g": "x", "home": "h1"},
+        {"id": "d", "g": "x", "home": "h2"},
+    ]
+    return build_instance(
+        panel_size=2,
+        quotas=[Quota("g", "x", 0, 2)],
+        people=people,
+        household_column="home" if rule else None,
+    )
+
+
+def test_households_are_exact_not_approximated():
+    without = select(household_instance(False), seed="s")
+    assert without.as_json()["probabilities"] == pytest.approx(
+        {"a": 0.5, "b": 0.5, "c": 0.5, "d": 0.5}
+    )
+    instance = household_instance(True)
+    with_rule = select(instance, seed="s")
+    assert_valid_lottery(instance, with_rule)
+    assert with_rule.as_json()["probabilities"] == pytest.approx(
+        {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3, "d": 1.0}
+    )
+
+
+def test_transparent_lottery_is_uniform_over_m_panels():
+    instance = load("example_small_20", 20)
+    selection = select(instance, seed="7", transparent=30)
+    assert_valid_lottery(instance, selection)
+    for p in selection.lottery.probabilities:
+        assert (p * 30) == pytest.approx(round(p * 30), abs=1e-9)
+
+
+def test_legacy_draws_panels_within_quotas():
+    instance = load("sf_fixture_22", 22, "address")
+    selection = select(instance, algorithm="legacy", seed="1", legacy_runs=50)
+    assert_valid_lottery(instance, selection)
+
+
+def test_infeasible_quotas_are_reported():
+    people = [{"id": str(i), "g": "x" if i < 3 else "y"} for i in range(6)]
+    instance = build_instance(
+        panel_size=4, quotas=[Quota("g", "x", 4, 4), Quota("g", "y", 0, 4)], people=people
+    )
+    with pytest.raises(Infeasible):
+        select(instance, seed="s")
+
+
+@pytest.mark.parametrize(
+    ("quotas", "people", "code"),
+    [
+        (
+            [Quota("g", "x", 0, 1)],
+            [{"id": "1", "g": "x"}, {"id": "2", "g": "x"}],
+            "quotas-do-not-sum-up",
+        ),
+        (
+            [Quota("g", "x", 0, 2)],
+            [{"id": "1", "g": "x"}, {"id": "2", "g": "z"}],
+            "unknown-feature-value",
+        ),
+        ([Quota("g", "x", 0, 2)], [{"id": "1", "g": "x"}, {"id": "1", "g": "x"}], "duplicate-id"),
+        ([Quota("g", "x", 2, 1)], [{"id": "1", "g": "x"}, {"id": "2", "g": "x"}], "invalid-quota"),
+        ([Quota("g", "x", 0, 2)], [{"id": "1", "g": "x"}], "pool-too-small"),
+    ],
+)
+def test_bad_inputs_are_named(quotas, people, code):
+    with pytest.raises(InstanceError) as error:
+        build_instance(panel_size=2, quotas=quotas, people=people)
+    assert error.value.code == code
+
+
+def test_command_line_writes_the_result_without_the_web_stack(tmp_path):
+    output = tmp_path / "result.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sortition",
+            "select",
+            "--people",
+            str(DATA / "sf_fixture_22" / "people.csv"),
+            "--categories",
+            str(DATA / "sf_fixture_22" / "categories.csv"),
+            "--panel-size",
+            "22",
+            "--household-column",
+            "address",
+            "--seed",
+            "12345",
+            "--output",
+            str(output),
+        ],
+        check=True,
+    )
+    result = json.loads(output.read_text())
+    assert set(result) >= {
+        "panel",
+        "distribution",
+        "probabilities",
+        "min_probability",
+        "algorithm",
+        "seed",
+        "seconds",
+    }
+    assert result["min_probability"] == pytest.approx(0.0909091, abs=1e-6)
+    assert len(result["panel"]) == 22
+    assert len(result["probabilities"]) == 150
+    assert any(entry["panel"] == result["panel"] for entry in result["distribution"])
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, sortition.__main__, sortition.select; "
+            "print(any(m.split('.')[0] in ('fastapi', 'sqlalchemy', 'nats') for m in sys.modules))",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.stdout.strip() == "False"
+
+
+def test_command_line_explains_bad_input(tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("id,g\n1,x\n2,q\n")
+    categories = tmp_path / "categories.csv"
+    categories.write_text("feature,value,min,max\ng,x,0,2\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sortition",
+            "select",
+            "--people",
+            str(people),
+            "--categories",
+            str(categories),
+            "--panel-size",
+            "2",
+            "--seed",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "g='q' is not a value of the quotas" in done.stderr
