@@ -43,5 +43,8 @@ token: install ## Print a bearer token for the local stack: make -s token ROLES=
 prepare: install ## Create schemas and roles and migrate (against DATABASE_URL or the embedded server)
 	@$(PYTHON) -m devstack prepare
 
+benchmark: install ## Sortition benchmark against sortition-algorithms (installed apart, in .data/bench)
+	@$(PYTHON) benchmarks/sortition/run.py
+
 clean: ## Remove the environment and local data (.venv, .data)
 	rm -rf .venv .data
