@@ -19,6 +19,7 @@ from sortition.domain.panels import INF, Classes, PanelProgram
 EPS = 1e-9  # reduced cost below which no panel improves the program
 FIX_EPS = 1e-7  # dual weight above which a class is fixed at the current level
 SLACK = 1e-10  # how far a fixed probability may sag under its level
+SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 
 
 class Infeasible(Exception):
@@ -123,14 +124,25 @@ def leximin(program: PanelProgram, *, seed: int = 0) -> ClassLottery:
         master.fix(int(c), 0.0)
         fixed[c] = 0.0
     while np.isnan(fixed).any():
+        center: np.ndarray | None = None
         while True:
             level, duals, convexity = master.solve()
             # Reduced cost of a panel P: -(sum_c duals_c P_c / n_c + convexity) > 0 improves.
             weights = -duals / sizes
+            if center is not None:
+                # Price at duals smoothed towards the last ones that gave a panel (Wentges):
+                # the raw duals jump about, and a steadier point finds better panels.
+                smoothed = SMOOTHING * center + (1 - SMOOTHING) * weights
+                _, counts = program.best(smoothed)  # type: ignore[misc]
+                if float(weights @ counts) - convexity > EPS:
+                    master.add(counts)
+                    center = smoothed
+                    continue
             value, counts = program.best(weights)  # type: ignore[misc]
             if value - convexity <= EPS:
                 break
             master.add(counts)
+            center = weights
             seen = {counts.tobytes()}
             for other in program.improving():
                 key = other.tobytes()
