@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from common.service import ServiceDefinition, Subscription
 from common.service import create_app as build
 from sortition.adapters.tables import platform
-from sortition.api import rounds
+from sortition.api import quotas, rounds
 from sortition.config import SortitionSettings
 from sortition.service.assemblies import on_assembly_configured
 
@@ -20,7 +20,7 @@ DEFINITION = ServiceDefinition(
     ),
     version="0.1.0",
     tables=platform,
-    routers=[rounds.router, rounds.public],
+    routers=[rounds.router, quotas.router, rounds.public],
     tags=[
         {"name": "rounds", "description": "Selection rounds, one per cohort of an assembly."},
         {"name": "public", "description": "Anonymous reads, no personal data."},

@@ -42,3 +42,15 @@ rounds = sa.Table(
     sa.CheckConstraint("panel_size > 0", name="panel_size_positive"),
     sa.Index("ix_rounds_created_at_id", "created_at", "id"),
 )
+
+# A round's quotas: per feature value, how many panel members must have it.
+quotas = sa.Table(
+    "quotas",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("feature", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("min", sa.Integer, nullable=False),
+    sa.Column("max", sa.Integer, nullable=False),
+)

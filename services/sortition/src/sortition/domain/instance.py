@@ -61,18 +61,12 @@ class Instance:
         return h.hexdigest()
 
 
-def build_instance(
-    *,
-    panel_size: int,
-    quotas: Sequence[Quota],
-    people: Iterable[Mapping[str, str]],
-    id_column: str = "id",
-    household_column: str | None = None,
-) -> Instance:
+def check_quotas(panel_size: int, quotas: Sequence[Quota]) -> None:
+    """Quotas that no pool could ever meet: duplicates, min > max, sums that miss the size."""
     if panel_size < 1:
         raise InstanceError("invalid-panel-size", "The panel size must be at least 1.")
-    features: list[str] = []
-    values: dict[str, list[str]] = {}
+    if not quotas:
+        raise InstanceError("no-quotas", "There are no quotas.")
     seen: set[tuple[str, str]] = set()
     for q in quotas:
         if (q.feature, q.value) in seen:
@@ -86,13 +80,7 @@ def build_instance(
                 f"The quota for {q.feature}={q.value} needs 0 <= min <= max "
                 f"(min {q.min}, max {q.max}).",
             )
-        if q.feature not in values:
-            features.append(q.feature)
-            values[q.feature] = []
-        values[q.feature].append(q.value)
-    if not features:
-        raise InstanceError("no-quotas", "There are no quotas.")
-    for feature in features:
+    for feature in dict.fromkeys(q.feature for q in quotas):
         rows = [q for q in quotas if q.feature == feature]
         low, high = sum(q.min for q in rows), sum(q.max for q in rows)
         if not low <= panel_size <= high:
@@ -101,6 +89,24 @@ def build_instance(
                 f"The quotas of {feature!r} allow panels of {low} to {high} people, "
                 f"not {panel_size}.",
             )
+
+
+def build_instance(
+    *,
+    panel_size: int,
+    quotas: Sequence[Quota],
+    people: Iterable[Mapping[str, str]],
+    id_column: str = "id",
+    household_column: str | None = None,
+) -> Instance:
+    check_quotas(panel_size, quotas)
+    features: list[str] = []
+    values: dict[str, list[str]] = {}
+    for q in quotas:
+        if q.feature not in values:
+            features.append(q.feature)
+            values[q.feature] = []
+        values[q.feature].append(q.value)
     value_index = {f: {v: i for i, v in enumerate(values[f])} for f in features}
     ids: list[str] = []
     person_values: list[tuple[int, ...]] = []

@@ -11,10 +11,13 @@ from sqlalchemy.exc import IntegrityError
 
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid, NotFound
+from common.http.etag import check_if_match
 from common.http.pagination import PageParams, keyset_page, page_of
-from sortition.adapters.tables import assemblies, rounds
+from sortition.adapters.tables import assemblies, quotas, rounds
+from sortition.domain.instance import InstanceError, Quota, check_quotas
 
 ROUND_OPENED = "sortition.round.opened.v1"
+QUOTAS_SET = "sortition.round.quotas_set.v1"
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,67 @@ async def list_rounds(params: PageParams, *, uow: UnitOfWork) -> tuple[list[Any]
         sa.select(rounds), created_at=rounds.c.created_at, id=rounds.c.id, params=params
     )
     return page_of((await uow.session.execute(stmt)).all(), params)
+
+
+async def set_quotas(
+    round_id: uuid.UUID, new: list[Quota], *, if_match: str | None, uow: UnitOfWork
+) -> tuple[Any, list[Quota]]:
+    """Replace a round's quotas, after checking they could ever be met."""
+    current = (
+        await uow.session.execute(
+            sa.select(rounds).where(rounds.c.id == round_id).with_for_update()
+        )
+    ).first()
+    if current is None:
+        raise NotFound("No selection round with that id.")
+    check_if_match(if_match, version=current.version)
+    try:
+        check_quotas(current.panel_size, new)
+    except InstanceError as exc:
+        raise Invalid(str(exc), slug=exc.code) from exc
+    await uow.session.execute(sa.delete(quotas).where(quotas.c.round_id == round_id))
+    await uow.session.execute(
+        sa.insert(quotas),
+        [
+            {
+                "round_id": round_id,
+                "feature": q.feature,
+                "value": q.value,
+                "position": i,
+                "min": q.min,
+                "max": q.max,
+            }
+            for i, q in enumerate(new)
+        ],
+    )
+    row = (
+        await uow.session.execute(
+            sa.update(rounds)
+            .where(rounds.c.id == round_id)
+            .values(version=current.version + 1, updated_at=sa.func.now())
+            .returning(rounds)
+        )
+    ).one()
+    uow.emit(
+        QUOTAS_SET,
+        {
+            "round_id": str(round_id),
+            "version": row.version,
+            "quotas": [
+                {"feature": q.feature, "value": q.value, "min": q.min, "max": q.max} for q in new
+            ],
+        },
+        subject=f"round/{round_id}",
+    )
+    await uow.commit()
+    return row, new
+
+
+async def get_quotas(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, list[Quota]]:
+    row = await get_round(round_id, uow=uow)
+    found = (
+        await uow.session.execute(
+            sa.select(quotas).where(quotas.c.round_id == round_id).order_by(quotas.c.position)
+        )
+    ).all()
+    return row, [Quota(q.feature, q.value, q.min, q.max) for q in found]

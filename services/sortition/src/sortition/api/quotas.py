@@ -1,0 +1,150 @@
+"""A round's quotas, as JSON or in the Sortition Foundation's CSV (feature,value,min,max)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from common.auth import Principal, require_roles
+from common.db import UnitOfWork
+from common.errors import Invalid
+from common.http.deps import get_uow
+from common.http.etag import IfMatch, etag_of
+from common.http.problems import problem_responses
+from sortition.domain.instance import InstanceError, Quota, read_quotas_csv
+from sortition.service import rounds as service
+
+router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
+read_roles = require_roles("operator", "auditor", "integration")
+operator = require_roles("operator")
+CSV = "text/csv"
+
+
+class QuotaItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    feature: str = Field(min_length=1, max_length=100, examples=["municipio"])
+    value: str = Field(min_length=1, max_length=200, examples=["M1"])
+    min: int = Field(ge=0, le=10_000, examples=[6])
+    max: int = Field(ge=0, le=10_000, examples=[7])
+
+
+class Quotas(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quotas: list[QuotaItem] = Field(max_length=1000)
+
+
+def _json(items: list[Quota]) -> Quotas:
+    return Quotas(
+        quotas=[QuotaItem(feature=q.feature, value=q.value, min=q.min, max=q.max) for q in items]
+    )
+
+
+def _csv(items: list[Quota]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["feature", "value", "min", "max"])
+    for q in items:
+        writer.writerow([q.feature, q.value, q.min, q.max])
+    return out.getvalue()
+
+
+async def _read_body(request: Request) -> list[Quota]:
+    body = await request.body()
+    if len(body) > 1_000_000:
+        raise Invalid("The quotas are larger than 1 MB.", slug="payload-too-large")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if media == CSV:
+            return read_quotas_csv(body.decode("utf-8-sig"))
+        if media in ("application/json", ""):
+            parsed = Quotas.model_validate_json(body or b"{}")
+            return [Quota(q.feature, q.value, q.min, q.max) for q in parsed.quotas]
+    except InstanceError as exc:
+        raise Invalid(str(exc), slug=exc.code) from exc
+    except UnicodeDecodeError as exc:
+        raise Invalid("The CSV is not UTF-8.", slug="invalid-quotas-csv") from exc
+    except ValidationError as exc:
+        raise Invalid(
+            f"The quotas are not valid: {exc.error_count()} error(s).",
+            errors=[
+                {"location": ["body", *map(str, e["loc"])], "message": e["msg"], "code": e["type"]}
+                for e in exc.errors()
+            ],
+        ) from exc
+    raise Invalid(
+        f"Send the quotas as application/json or {CSV}, not {media}.",
+        slug="unsupported-media-type",
+    )
+
+
+def _respond(request: Request, response: Response, version: int, items: list[Quota]) -> Any:
+    etag = etag_of(version)
+    if CSV in request.headers.get("accept", ""):
+        return Response(_csv(items), media_type=CSV, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    return _json(items)
+
+
+RoundId = Annotated[uuid.UUID, Path(description="The round's id.")]
+BOTH = {
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Quotas"}},
+        CSV: {"schema": {"type": "string"}, "example": "feature,value,min,max\ngender,F,46,47\n"},
+    }
+}
+
+
+@router.put(
+    "/{round_id}/quotas",
+    operation_id="rounds-quotas-replace",
+    summary="Set a round's quotas",
+    description=(
+        "Replaces the quotas: JSON, or the Sortition Foundation's CSV "
+        "(`feature,value,min,max`) with `Content-Type: text/csv`. Quotas whose sums cannot "
+        "make the panel size, duplicates, or min > max are refused with a problem naming "
+        "them. Needs `If-Match` with the round's ETag. Publishes "
+        "`sortition.round.quotas_set.v1`."
+    ),
+    response_model=Quotas,
+    responses={200: BOTH, **problem_responses(401, 403, 404, 412, 422, 428)},
+    openapi_extra={"requestBody": {"required": True, **BOTH}},
+)
+async def replace(
+    round_id: RoundId,
+    request: Request,
+    response: Response,
+    _: Annotated[Principal, Depends(operator)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    if_match: IfMatch = None,
+) -> Any:
+    items = await _read_body(request)
+    async with uow:
+        row, saved = await service.set_quotas(round_id, items, if_match=if_match, uow=uow)
+    return _respond(request, response, row.version, saved)
+
+
+@router.get(
+    "/{round_id}/quotas",
+    operation_id="rounds-quotas-get",
+    summary="Get a round's quotas",
+    description="JSON, or CSV with `Accept: text/csv`. The ETag is the round's.",
+    response_model=Quotas,
+    responses={200: BOTH, **problem_responses(401, 403, 404, 422)},
+)
+async def get(
+    round_id: RoundId,
+    request: Request,
+    response: Response,
+    _: Annotated[Principal, Depends(read_roles)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Any:
+    async with uow:
+        row, items = await service.get_quotas(round_id, uow=uow)
+    return _respond(request, response, row.version, items)

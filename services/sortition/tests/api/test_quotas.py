@@ -1,0 +1,108 @@
+"""A round's quotas through the API, as JSON and as the Sortition Foundation's CSV."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+from devstack.pytest_plugin import auth_header, eventually
+
+OPERATOR = auth_header("operator")
+QUOTAS = {
+    "quotas": [
+        {"feature": "gender", "value": "F", "min": 46, "max": 47},
+        {"feature": "gender", "value": "M", "min": 43, "max": 44},
+        {"feature": "municipio", "value": "M1", "min": 0, "max": 90},
+    ]
+}
+
+
+async def open_round(start_service) -> tuple[httpx.AsyncClient, dict]:
+    _, sortition = await start_service("sortition")
+    _, membership = await start_service("membership")
+    assembly = await membership.post(
+        "/v1/assemblies",
+        json={
+            "name": {"it": "Assemblea", "en": "Assembly"},
+            "seats": 90,
+            "rotation": {"cohort_size": 90, "cohort_interval_months": 12, "term_months": 12},
+        },
+        headers=OPERATOR,
+    )
+    body = {"assembly_id": assembly.json()["id"], "cohort": "2027", "panel_size": 90}
+
+    async def opened() -> dict | None:
+        response = await sortition.post("/v1/rounds", json=body, headers=OPERATOR)
+        return response.json() if response.status_code == 201 else None
+
+    return sortition, await eventually(opened)
+
+
+async def test_quotas_round_trip_as_json_and_csv(start_service):
+    sortition, round_ = await open_round(start_service)
+    url = f"/v1/rounds/{round_['id']}/quotas"
+    assert (await sortition.get(url, headers=OPERATOR)).json() == {"quotas": []}
+
+    assert (await sortition.put(url, json=QUOTAS, headers=OPERATOR)).status_code == 428
+    saved = await sortition.put(url, json=QUOTAS, headers={**OPERATOR, "If-Match": '"1"'})
+    assert saved.status_code == 200, saved.text
+    assert saved.headers["etag"] == '"2"'
+    assert saved.json() == QUOTAS
+
+    as_csv = await sortition.get(url, headers={**OPERATOR, "Accept": "text/csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert as_csv.text == (
+        "feature,value,min,max\ngender,F,46,47\ngender,M,43,44\nmunicipio,M1,0,90\n"
+    )
+    stale = await sortition.put(
+        url,
+        content=as_csv.text,
+        headers={**OPERATOR, "If-Match": '"1"', "Content-Type": "text/csv"},
+    )
+    assert stale.status_code == 412
+    again = await sortition.put(
+        url,
+        content=as_csv.text,
+        headers={**OPERATOR, "If-Match": '"2"', "Content-Type": "text/csv"},
+    )
+    assert again.status_code == 200
+    assert again.json() == QUOTAS
+    round_now = await sortition.get(f"/v1/rounds/{round_['id']}", headers=OPERATOR)
+    assert round_now.headers["etag"] == '"3"'
+
+
+async def test_bad_quotas_are_named(start_service):
+    sortition, round_ = await open_round(start_service)
+    url = f"/v1/rounds/{round_['id']}/quotas"
+    headers = {**OPERATOR, "If-Match": '"1"'}
+
+    async def problem(**kwargs) -> str:
+        response = await sortition.put(url, **kwargs)
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        return response.json()["type"].rsplit(":", 1)[1]
+
+    short = {"quotas": [{"feature": "gender", "value": "F", "min": 0, "max": 40}]}
+    assert await problem(json=short, headers=headers) == "quotas-do-not-sum-up"
+    twice = {"quotas": [QUOTAS["quotas"][0], QUOTAS["quotas"][0], QUOTAS["quotas"][1]]}
+    assert await problem(json=twice, headers=headers) == "duplicate-quota"
+    upside_down = {"quotas": [{"feature": "gender", "value": "F", "min": 50, "max": 40}]}
+    assert await problem(json=upside_down, headers=headers) == "invalid-quota"
+    assert await problem(json={"quotas": [{"feature": "g"}]}, headers=headers) == (
+        "validation-failed"
+    )
+    csv_headers = {**headers, "Content-Type": "text/csv"}
+    assert await problem(content="feature,value\ng,x\n", headers=csv_headers) == (
+        "invalid-quotas-csv"
+    )
+    assert await problem(content="feature,value,min,max\ng,x,one,2\n", headers=csv_headers) == (
+        "invalid-quotas-csv"
+    )
+    assert (
+        await problem(content="<quotas/>", headers={**headers, "Content-Type": "application/xml"})
+        == "unsupported-media-type"
+    )
+    missing = await sortition.put(f"/v1/rounds/{uuid.uuid4()}/quotas", json=QUOTAS, headers=headers)
+    assert missing.status_code == 404
+    assert (await sortition.get(url, headers=auth_header("member"))).status_code == 403
