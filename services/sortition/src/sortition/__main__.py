@@ -64,7 +64,35 @@ def main(argv: list[str] | None = None) -> int:
             transparent=args.transparent,
             legacy_runs=args.legacy_runs,
         )
-    except (InstanceError, Infeasible, OSError) as exc:
+    except Infeasible:
+        from sortition.domain.feasibility import check_feasibility
+
+        result = check_feasibility(instance)
+        print("sortition: no panel meets the quotas with this pool.", file=sys.stderr)
+        if result.relaxations:
+            print(
+                f"The smallest relaxation that works ({result.relaxed_seats} seat(s) in all):",
+                file=sys.stderr,
+            )
+            for r in result.relaxations:
+                q = r.quota
+                change = []
+                if r.min != q.min:
+                    change.append(f"min {q.min} -> {r.min}")
+                if r.max != q.max:
+                    change.append(f"max {q.max} -> {r.max}")
+                available = result.available[(q.feature, q.value)]
+                print(
+                    f"  {q.feature}={q.value}: {', '.join(change)} ({available} in the pool)",
+                    file=sys.stderr,
+                )
+        else:
+            print(
+                "No relaxation of the quotas helps: the households cannot fill the panel.",
+                file=sys.stderr,
+            )
+        return 2
+    except (InstanceError, OSError) as exc:
         print(f"sortition: {exc}", file=sys.stderr)
         return 2
     result = selection.as_json()

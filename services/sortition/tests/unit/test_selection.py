@@ -217,3 +217,47 @@ def test_command_line_explains_bad_input(tmp_path):
     )
     assert done.returncode == 2
     assert "g='q' is not a value of the quotas" in done.stderr
+
+
+def test_infeasible_quotas_get_the_smallest_relaxation():
+    from sortition.domain.feasibility import check_feasibility
+
+    people = [{"id": str(i), "g": "x" if i < 3 else "y"} for i in range(10)]
+    instance = build_instance(
+        panel_size=10, quotas=[Quota("g", "x", 5, 6), Quota("g", "y", 4, 5)], people=people
+    )
+    result = check_feasibility(instance)
+    assert not result.feasible
+    assert result.relaxed_seats == 4
+    relaxed = {(r.quota.value, r.min, r.max) for r in result.relaxations}
+    assert relaxed == {("x", 3, 6), ("y", 4, 7)}
+    assert result.available == {("g", "x"): 3, ("g", "y"): 7}
+    assert check_feasibility(load("sf_fixture_22", 22, "address")).feasible
+
+
+def test_command_line_proposes_a_relaxation_for_infeasible_quotas(tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("id,g\n" + "".join(f"{i},{'x' if i < 3 else 'y'}\n" for i in range(10)))
+    categories = tmp_path / "categories.csv"
+    categories.write_text("feature,value,min,max\ng,x,5,6\ng,y,4,5\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sortition",
+            "select",
+            "--people",
+            str(people),
+            "--categories",
+            str(categories),
+            "--panel-size",
+            "10",
+            "--seed",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "g=x: min 5 -> 3" in done.stderr
+    assert "g=y: max 5 -> 7" in done.stderr
