@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from common.service import ServiceDefinition, Subscription
 from common.service import create_app as build
 from sortition.adapters.tables import platform
-from sortition.api import quotas, rounds
+from sortition.api import pool, quotas, rounds
 from sortition.config import SortitionSettings
 from sortition.service.assemblies import on_assembly_configured
 
@@ -20,9 +20,10 @@ DEFINITION = ServiceDefinition(
     ),
     version="0.1.0",
     tables=platform,
-    routers=[rounds.router, quotas.router, rounds.public],
+    routers=[rounds.router, quotas.router, pool.router, rounds.public],
     tags=[
         {"name": "rounds", "description": "Selection rounds, one per cohort of an assembly."},
+        {"name": "pool", "description": "Respondents (pseudonymous) and feasibility."},
         {"name": "public", "description": "Anonymous reads, no personal data."},
     ],
     subscriptions=[

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from common.db import PlatformTables, metadata_for
 
@@ -53,4 +53,19 @@ quotas = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("min", sa.Integer, nullable=False),
     sa.Column("max", sa.Integer, nullable=False),
+)
+
+# The respondents a round draws its panel from: pseudonymous ids and features, no names.
+respondents = sa.Table(
+    "respondents",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("respondent_id", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("household", sa.Text),
+    sa.Column("features", JSONB, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
 )

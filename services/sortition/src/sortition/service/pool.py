@@ -1,0 +1,121 @@
+"""A round's pool: imported from the Sortition Foundation's people CSV (standalone use),
+checked against the round's quotas; and whether a panel can meet the quotas with it."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from typing import Any
+
+import sqlalchemy as sa
+
+from common.db import UnitOfWork
+from common.errors import Conflict, Invalid
+from sortition.adapters.tables import respondents
+from sortition.domain.feasibility import Feasibility, check_feasibility
+from sortition.domain.instance import Instance, InstanceError, build_instance, read_people_csv
+from sortition.service.rounds import get_quotas
+
+MAX_POOL = 100_000
+
+
+async def import_pool(
+    round_id: uuid.UUID,
+    csv_text: str,
+    *,
+    id_column: str,
+    household_column: str | None,
+    uow: UnitOfWork,
+) -> dict[str, Any]:
+    round_, quotas = await get_quotas(round_id, uow=uow)
+    if not quotas:
+        raise Conflict("Set the round's quotas before its pool.", slug="quotas-missing")
+    try:
+        rows = read_people_csv(csv_text)
+        if len(rows) > MAX_POOL:
+            raise InstanceError("pool-too-large", f"A pool has at most {MAX_POOL} people.")
+        instance = build_instance(
+            panel_size=round_.panel_size,
+            quotas=quotas,
+            people=rows,
+            id_column=id_column,
+            household_column=household_column,
+        )
+    except InstanceError as exc:
+        raise Invalid(str(exc), slug=exc.code) from exc
+    await uow.session.execute(sa.delete(respondents).where(respondents.c.round_id == round_id))
+    await uow.session.execute(
+        sa.insert(respondents),
+        [
+            {
+                "round_id": round_id,
+                "respondent_id": person,
+                "position": i,
+                "household": instance.households[i] if instance.households else None,
+                "features": _features(instance, i),
+                "source": "import",
+            }
+            for i, person in enumerate(instance.ids)
+        ],
+    )
+    await uow.commit()
+    return summary(instance)
+
+
+def _features(instance: Instance, person: int) -> dict[str, str]:
+    return {
+        f: instance.values[f][v]
+        for f, v in zip(instance.features, instance.person_values[person], strict=True)
+    }
+
+
+def summary(instance: Instance) -> dict[str, Any]:
+    counts: dict[str, Counter[str]] = {f: Counter() for f in instance.features}
+    for i in range(len(instance.ids)):
+        for f, value in _features(instance, i).items():
+            counts[f][value] += 1
+    return {
+        "respondents": len(instance.ids),
+        "households_rule": instance.households is not None,
+        "by_feature": {f: {v: counts[f][v] for v in instance.values[f]} for f in instance.features},
+    }
+
+
+async def load_instance(round_id: uuid.UUID, *, uow: UnitOfWork) -> Instance:
+    round_, quotas = await get_quotas(round_id, uow=uow)
+    if not quotas:
+        raise Conflict("The round has no quotas yet.", slug="quotas-missing")
+    rows = (
+        await uow.session.execute(
+            sa.select(respondents)
+            .where(respondents.c.round_id == round_id)
+            .order_by(respondents.c.position)
+        )
+    ).all()
+    if not rows:
+        raise Conflict("The round's pool is empty.", slug="pool-empty")
+    households = any(r.household is not None for r in rows)
+    people = [
+        {
+            "id": r.respondent_id,
+            **r.features,
+            **({"\0household": r.household} if households else {}),
+        }
+        for r in rows
+    ]
+    try:
+        return build_instance(
+            panel_size=round_.panel_size,
+            quotas=quotas,
+            people=people,
+            household_column="\0household" if households else None,
+        )
+    except InstanceError as exc:
+        raise Invalid(str(exc), slug=exc.code) from exc
+
+
+async def feasibility(round_id: uuid.UUID, *, uow: UnitOfWork) -> Feasibility:
+    instance = await load_instance(round_id, uow=uow)
+    # An integer program: run it off the event loop.
+    return await asyncio.to_thread(check_feasibility, instance)

@@ -1,0 +1,93 @@
+"""A round's pool imported as CSV, and the feasibility check with its relaxation."""
+
+from __future__ import annotations
+
+from test_quotas import OPERATOR, open_round
+
+from devstack.pytest_plugin import auth_header
+
+
+async def test_pool_import_and_feasibility(start_service):
+    sortition, round_ = await open_round(start_service)
+    base = f"/v1/rounds/{round_['id']}"
+    # a panel of 90 in the round; give it a small pool with quotas that conflict
+    quotas = "feature,value,min,max\ng,x,50,60\ng,y,30,40\n"
+    set_quotas = await sortition.put(
+        f"{base}/quotas",
+        content=quotas,
+        headers={**OPERATOR, "If-Match": '"1"', "Content-Type": "text/csv"},
+    )
+    assert set_quotas.status_code == 200, set_quotas.text
+    people = "id,g,home\n" + "".join(f"r{i},{'x' if i < 45 else 'y'},h{i}\n" for i in range(200))
+    csv = {**OPERATOR, "Content-Type": "text/csv"}
+    imported = await sortition.put(
+        f"{base}/pool", content=people, params={"household_column": "home"}, headers=csv
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json() == {
+        "respondents": 200,
+        "households_rule": True,
+        "by_feature": {"g": {"x": 45, "y": 155}},
+    }
+    summary = await sortition.get(f"{base}/pool", headers=auth_header("auditor"))
+    assert summary.json()["respondents"] == 200
+    assert "r1" not in summary.text  # counts only, no ids
+
+    report = (await sortition.get(f"{base}/feasibility", headers=OPERATOR)).json()
+    assert report["feasible"] is False
+    assert report["relaxed_seats"] == 10
+    assert {
+        (r["value"], r["relaxed_min"], r["relaxed_max"], r["available"])
+        for r in report["relaxations"]
+    } == {("x", 45, 60, 45), ("y", 30, 45, 155)}
+
+    fixed = await sortition.put(
+        f"{base}/quotas",
+        content="feature,value,min,max\ng,x,40,45\ng,y,45,50\n",
+        headers={**OPERATOR, "If-Match": '"2"', "Content-Type": "text/csv"},
+    )
+    assert fixed.status_code == 200
+    report = (await sortition.get(f"{base}/feasibility", headers=OPERATOR)).json()
+    assert report == {"feasible": True, "relaxed_seats": 0, "relaxations": []}
+
+
+async def test_bad_pools_are_named(start_service):
+    sortition, round_ = await open_round(start_service)
+    base = f"/v1/rounds/{round_['id']}"
+    csv = {**OPERATOR, "Content-Type": "text/csv"}
+    early = await sortition.put(f"{base}/pool", content="id,g\nr1,x\n", headers=csv)
+    assert early.status_code == 409
+    assert early.json()["type"].endswith(":quotas-missing")
+    assert (await sortition.get(f"{base}/feasibility", headers=OPERATOR)).status_code == 409
+
+    await sortition.put(
+        f"{base}/quotas",
+        content="feature,value,min,max\ng,x,0,90\ng,y,0,90\n",
+        headers={**OPERATOR, "If-Match": '"1"', "Content-Type": "text/csv"},
+    )
+    many = "id,g\n" + "".join(f"r{i},x\n" for i in range(100))
+
+    async def problem(content: str, **kwargs) -> str:
+        response = await sortition.put(f"{base}/pool", content=content, **kwargs)
+        assert response.status_code == 422, response.text
+        return response.json()["type"].rsplit(":", 1)[1]
+
+    assert await problem(many + "r100,z\n", headers=csv) == "unknown-feature-value"
+    assert await problem(many + "r1,x\n", headers=csv) == "duplicate-id"
+    assert await problem("id,g\nr1,x\n", headers=csv) == "pool-too-small"
+    assert await problem(many.replace("id,g", "who,g"), headers=csv) == "missing-id"
+    assert await problem(many, headers={**OPERATOR, "Content-Type": "application/json"}) == (
+        "unsupported-media-type"
+    )
+    assert await problem(many, params={"household_column": "home"}, headers=csv) == (
+        "missing-household-column"
+    )
+    assert (
+        await sortition.put(
+            f"{base}/pool",
+            content=many,
+            headers={**auth_header("auditor"), "Content-Type": "text/csv"},
+        )
+    ).status_code == 403
+    ok = await sortition.put(f"{base}/pool", content=many + "r100,y\n", headers=csv)
+    assert ok.status_code == 200
