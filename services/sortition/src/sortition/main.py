@@ -10,6 +10,7 @@ from sortition.adapters.tables import platform
 from sortition.api import pool, quotas, rounds
 from sortition.config import SortitionSettings
 from sortition.service.assemblies import on_assembly_configured
+from sortition.service.pool import on_respondent_registered
 
 DEFINITION = ServiceDefinition(
     name="sortition",
@@ -29,7 +30,10 @@ DEFINITION = ServiceDefinition(
     subscriptions=[
         Subscription(
             producer="membership",
-            handlers={"membership.assembly.configured.v1": on_assembly_configured},
+            handlers={
+                "membership.assembly.configured.v1": on_assembly_configured,
+                "membership.respondent.registered.v1": on_respondent_registered,
+            },
         )
     ],
 )

@@ -48,7 +48,7 @@ async def test_pool_import_and_feasibility(start_service):
     )
     assert fixed.status_code == 200
     report = (await sortition.get(f"{base}/feasibility", headers=OPERATOR)).json()
-    assert report == {"feasible": True, "relaxed_seats": 0, "relaxations": []}
+    assert report == {"feasible": True, "relaxed_seats": 0, "relaxations": [], "detail": None}
 
 
 async def test_bad_pools_are_named(start_service):
@@ -91,3 +91,70 @@ async def test_bad_pools_are_named(start_service):
     ).status_code == 403
     ok = await sortition.put(f"{base}/pool", content=many + "r100,y\n", headers=csv)
     assert ok.status_code == 200
+
+
+async def test_registrations_fill_the_pool_through_the_event(start_service, nats_server):
+    import nats
+
+    from common.events.envelope import Event
+    from common.events.streams import ensure_stream
+    from devstack.pytest_plugin import eventually
+
+    sortition, round_ = await open_round(start_service)
+    base = f"/v1/rounds/{round_['id']}"
+    await sortition.put(
+        f"{base}/quotas",
+        content="feature,value,min,max\ng,x,0,90\ng,y,0,90\n",
+        headers={**OPERATOR, "If-Match": '"1"', "Content-Type": "text/csv"},
+    )
+    nc = await nats.connect(nats_server.url)
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, "membership")
+        for i in range(95):
+            event = Event(
+                source="/membership",
+                type="membership.respondent.registered.v1",
+                subject=f"respondent/r{i}",
+                data={
+                    "round_id": round_["id"],
+                    "respondent_id": f"r{i}",
+                    "household": f"h{i // 2}",
+                    "features": {"g": "x" if i % 3 else "y"},
+                },
+            )
+            await js.publish(
+                event.type, event.model_dump_json().encode(), headers={"Nats-Msg-Id": str(event.id)}
+            )
+        stranger = Event(
+            source="/membership",
+            type="membership.respondent.registered.v1",
+            data={
+                "round_id": "00000000-0000-0000-0000-000000000000",
+                "respondent_id": "z",
+                "features": {},
+            },
+        )
+        await js.publish(stranger.type, stranger.model_dump_json().encode())
+    finally:
+        await nc.close()
+
+    async def pool_size():
+        response = await sortition.get(f"{base}/pool", headers=OPERATOR)
+        return response.status_code == 200 and response.json()["respondents"] == 95
+
+    await eventually(pool_size)
+    summary = (await sortition.get(f"{base}/pool", headers=OPERATOR)).json()
+    assert summary["households_rule"] is True
+    assert summary["by_feature"] == {"g": {"x": 63, "y": 32}}
+    report = (await sortition.get(f"{base}/feasibility", headers=OPERATOR)).json()
+    assert report["feasible"] is False  # 48 households cannot seat 90
+    assert report["relaxations"] == []
+    assert "households cannot fill" in report["detail"]
+
+    async def dead_letter():
+        items = (await sortition.get("/v1/dead-letters", headers=OPERATOR)).json()["items"]
+        return items
+
+    [letter] = await eventually(dead_letter)
+    assert "round sortition does not know" in letter["error"]

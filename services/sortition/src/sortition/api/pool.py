@@ -48,6 +48,9 @@ class FeasibilityReport(BaseModel):
     relaxations: list[Relaxation] = Field(
         description="The quotas in conflict with the pool and how little to relax them."
     )
+    detail: str | None = Field(
+        default=None, description="Why no relaxation of the quotas helps, when none does."
+    )
 
 
 @router.put(
@@ -152,4 +155,8 @@ async def feasibility(
             )
             for r in result.relaxations
         ],
+        detail=None
+        if result.feasible or result.relaxations
+        else "At most one person per household: the pool's households cannot fill the "
+        "panel, whatever the quotas.",
     )

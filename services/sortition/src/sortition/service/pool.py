@@ -9,10 +9,13 @@ from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.dialects.postgresql import insert
 
 from common.db import UnitOfWork
-from common.errors import Conflict, Invalid
-from sortition.adapters.tables import respondents
+from common.errors import Conflict, Invalid, PermanentEventError
+from common.events.envelope import Event
+from sortition.adapters.tables import respondents, rounds
 from sortition.domain.feasibility import Feasibility, check_feasibility
 from sortition.domain.instance import Instance, InstanceError, build_instance, read_people_csv
 from sortition.service.rounds import get_quotas
@@ -119,3 +122,48 @@ async def feasibility(round_id: uuid.UUID, *, uow: UnitOfWork) -> Feasibility:
     instance = await load_instance(round_id, uow=uow)
     # An integer program: run it off the event loop.
     return await asyncio.to_thread(check_feasibility, instance)
+
+
+class _Registered(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    round_id: uuid.UUID
+    respondent_id: str = Field(min_length=1, max_length=200)
+    household: str | None = Field(default=None, max_length=200)
+    features: dict[str, str]
+
+
+async def on_respondent_registered(event: Event, *, uow: UnitOfWork) -> None:
+    """A citizen registered with membership: add them to the round's pool, by a
+    pseudonymous id and their features only. Their values are checked against the quotas
+    when the pool is used, since quotas may still change."""
+    try:
+        data = _Registered.model_validate(event.data)
+    except ValidationError as exc:
+        raise PermanentEventError(f"invalid registration: {exc.error_count()} error(s)") from exc
+    exists = (
+        await uow.session.execute(sa.select(rounds.c.id).where(rounds.c.id == data.round_id))
+    ).first()
+    if exists is None:
+        raise PermanentEventError("the registration names a round sortition does not know")
+    position = (
+        await uow.session.execute(
+            sa.select(sa.func.coalesce(sa.func.max(respondents.c.position) + 1, 0)).where(
+                respondents.c.round_id == data.round_id
+            )
+        )
+    ).scalar_one()
+    stmt = insert(respondents).values(
+        round_id=data.round_id,
+        respondent_id=data.respondent_id,
+        position=position,
+        household=data.household,
+        features=data.features,
+        source="event",
+    )
+    await uow.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[respondents.c.round_id, respondents.c.respondent_id],
+            set_={"household": stmt.excluded.household, "features": stmt.excluded.features},
+        )
+    )
