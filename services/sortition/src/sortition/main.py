@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from common.service import ServiceDefinition, Subscription
 from common.service import create_app as build
 from sortition.adapters.tables import platform
-from sortition.api import pool, quotas, rounds
+from sortition.api import draws, pool, quotas, rounds
 from sortition.config import SortitionSettings
 from sortition.service.assemblies import on_assembly_configured
 from sortition.service.pool import on_respondent_registered
@@ -21,10 +21,18 @@ DEFINITION = ServiceDefinition(
     ),
     version="0.1.0",
     tables=platform,
-    routers=[rounds.router, quotas.router, pool.router, rounds.public],
+    routers=[
+        rounds.router,
+        quotas.router,
+        pool.router,
+        draws.router,
+        rounds.public,
+        draws.public,
+    ],
     tags=[
         {"name": "rounds", "description": "Selection rounds, one per cohort of an assembly."},
         {"name": "pool", "description": "Respondents (pseudonymous) and feasibility."},
+        {"name": "draws", "description": "Commit, reveal, draw, audit and verify."},
         {"name": "public", "description": "Anonymous reads, no personal data."},
     ],
     subscriptions=[

@@ -69,3 +69,25 @@ respondents = sa.Table(
         "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),
 )
+
+# A round's commitment and, once the seed is revealed, its draw: all a re-run needs.
+draws = sa.Table(
+    "draws",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("algorithm", sa.Text, nullable=False),
+    sa.Column("algorithm_version", sa.Text, nullable=False),
+    sa.Column("transparent", sa.Integer),
+    sa.Column("seed_sha256", sa.Text, nullable=False),
+    sa.Column("instance_digest", sa.Text, nullable=False),
+    sa.Column(
+        "committed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("seed", sa.Text),
+    sa.Column("drawn_at", sa.DateTime(timezone=True)),
+    sa.Column("panel", JSONB),
+    sa.Column("probabilities", JSONB),
+    sa.Column("min_probability", sa.Float),
+    sa.Column("lottery_size", sa.Integer),
+    sa.Column("seconds", sa.Float),
+)

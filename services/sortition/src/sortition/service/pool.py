@@ -15,12 +15,24 @@ from sqlalchemy.dialects.postgresql import insert
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid, PermanentEventError
 from common.events.envelope import Event
-from sortition.adapters.tables import respondents, rounds
+from sortition.adapters.tables import draws, respondents, rounds
 from sortition.domain.feasibility import Feasibility, check_feasibility
 from sortition.domain.instance import Instance, InstanceError, build_instance, read_people_csv
 from sortition.service.rounds import get_quotas
 
 MAX_POOL = 100_000
+
+
+async def ensure_open(round_id: uuid.UUID, *, uow: UnitOfWork) -> None:
+    """The pool and quotas are frozen once the round is committed."""
+    committed = (
+        await uow.session.execute(sa.select(draws.c.round_id).where(draws.c.round_id == round_id))
+    ).first()
+    if committed is not None:
+        raise Conflict(
+            "The round is committed: its pool and quotas can no longer change.",
+            slug="round-committed",
+        )
 
 
 async def import_pool(
@@ -32,6 +44,7 @@ async def import_pool(
     uow: UnitOfWork,
 ) -> dict[str, Any]:
     round_, quotas = await get_quotas(round_id, uow=uow)
+    await ensure_open(round_id, uow=uow)
     if not quotas:
         raise Conflict("Set the round's quotas before its pool.", slug="quotas-missing")
     try:
@@ -146,6 +159,13 @@ async def on_respondent_registered(event: Event, *, uow: UnitOfWork) -> None:
     ).first()
     if exists is None:
         raise PermanentEventError("the registration names a round sortition does not know")
+    committed = (
+        await uow.session.execute(
+            sa.select(draws.c.round_id).where(draws.c.round_id == data.round_id)
+        )
+    ).first()
+    if committed is not None:
+        raise PermanentEventError("the round's pool is committed: a late registration")
     position = (
         await uow.session.execute(
             sa.select(sa.func.coalesce(sa.func.max(respondents.c.position) + 1, 0)).where(

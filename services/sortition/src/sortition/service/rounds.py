@@ -102,6 +102,9 @@ async def set_quotas(
     if current is None:
         raise NotFound("No selection round with that id.")
     check_if_match(if_match, version=current.version)
+    from sortition.service.pool import ensure_open
+
+    await ensure_open(round_id, uow=uow)
     try:
         check_quotas(current.panel_size, new)
     except InstanceError as exc:

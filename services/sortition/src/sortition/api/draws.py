@@ -1,0 +1,183 @@
+"""Commit, reveal and draw; the audit record and its re-run."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.auth import Principal, require_roles
+from common.db import UnitOfWork
+from common.http.deps import get_uow
+from common.http.problems import problem_responses
+from sortition.service import draws as service
+
+router = APIRouter(prefix="/v1/rounds", tags=["draws"])
+public = APIRouter(prefix="/public/v1/rounds", tags=["public"])
+operator = require_roles("operator")
+auditors = require_roles("operator", "auditor")
+
+RoundId = Annotated[uuid.UUID, Path(description="The round's id.")]
+
+
+class CommitmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed_sha256: str = Field(
+        description="SHA-256 (hex) of the seed, which stays secret until the draw.",
+        examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+    )
+    algorithm: Literal["leximin", "legacy"] = "leximin"
+    transparent: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="Round the lottery to m equally likely panels (a public draw of 1..m).",
+    )
+
+
+class Commitment(BaseModel):
+    round_id: uuid.UUID
+    algorithm: str
+    algorithm_version: str
+    transparent: int | None
+    seed_sha256: str
+    instance_digest: str = Field(description="SHA-256 of the pool, the quotas and the size.")
+    committed_at: datetime
+    seed: str | None = Field(description="The revealed seed, once drawn.")
+    drawn_at: datetime | None
+
+
+class DrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed: str = Field(min_length=1, max_length=500, examples=["test"])
+
+
+class Draw(Commitment):
+    panel: list[str] = Field(description="The selected respondents' pseudonymous ids.")
+    min_probability: float
+    lottery_size: int = Field(description="Panels in the lottery the seed picked from.")
+    seconds: float
+
+
+class Verification(BaseModel):
+    identical: bool
+    panel: list[str]
+
+
+def _commitment(row: Any) -> Commitment:
+    return Commitment.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "/{round_id}/commitment",
+    operation_id="rounds-commit",
+    summary="Commit to the round's inputs and a secret seed",
+    description=(
+        "Fixes the pool and quotas (by their digest), the algorithm and its parameters, "
+        "and the SHA-256 of the seed, before anyone knows the seed. Publishes "
+        "`sortition.round.committed.v1`. A round commits once (409 after)."
+    ),
+    status_code=201,
+    response_model=Commitment,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def commit(
+    round_id: RoundId,
+    body: CommitmentIn,
+    _: Annotated[Principal, Depends(operator)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Commitment:
+    async with uow:
+        row = await service.commit(
+            round_id,
+            seed_sha256=body.seed_sha256,
+            algorithm=body.algorithm,
+            transparent=body.transparent,
+            uow=uow,
+        )
+    return _commitment(row)
+
+
+@router.post(
+    "/{round_id}/draw",
+    operation_id="rounds-draw",
+    summary="Reveal the seed and draw the panel",
+    description=(
+        "Checks the seed against the commitment (422 `seed-mismatch`) and the inputs against "
+        "their digest (409 `inputs-changed`), computes the lottery and lets the seed pick. "
+        "Publishes `sortition.panel.selected.v1`."
+    ),
+    response_model=Draw,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def draw(
+    round_id: RoundId,
+    body: DrawIn,
+    _: Annotated[Principal, Depends(operator)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Draw:
+    async with uow:
+        row = await service.draw(round_id, seed=body.seed, uow=uow)
+    return Draw.model_validate(row, from_attributes=True)
+
+
+@router.get(
+    "/{round_id}/audit",
+    operation_id="rounds-audit",
+    summary="The draw's audit record",
+    description="Everything needed to re-run the draw: digests, algorithm and version, "
+    "parameters, seed, and the result.",
+    response_model=Draw | Commitment,
+    responses=problem_responses(401, 403, 404),
+)
+async def audit(
+    round_id: RoundId,
+    _: Annotated[Principal, Depends(auditors)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Draw | Commitment:
+    async with uow:
+        row = await service.get_draw(round_id, uow=uow)
+    if row.seed is None:
+        return _commitment(row)
+    return Draw.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "/{round_id}/verify",
+    operation_id="rounds-verify",
+    summary="Re-run the draw and compare",
+    description="Recomputes the lottery from the stored inputs and the revealed seed, and "
+    "says whether the panel is identical.",
+    response_model=Verification,
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def verify(
+    round_id: RoundId,
+    _: Annotated[Principal, Depends(auditors)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Verification:
+    async with uow:
+        row, panel = await service.verify(round_id, uow=uow)
+    return Verification(identical=panel == list(row.panel), panel=panel)
+
+
+@public.get(
+    "/{round_id}/commitment",
+    operation_id="public-rounds-commitment",
+    summary="A round's public commitment",
+    description="Anonymous: the digest of the inputs, the algorithm, the seed's hash and, "
+    "once drawn, the seed. No ids.",
+    response_model=Commitment,
+    responses=problem_responses(404, 422),
+)
+async def public_commitment(
+    round_id: RoundId, uow: Annotated[UnitOfWork, Depends(get_uow)]
+) -> Commitment:
+    async with uow:
+        row = await service.get_draw(round_id, uow=uow)
+    return _commitment(row)

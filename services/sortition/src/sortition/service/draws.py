@@ -1,0 +1,148 @@
+"""Commit, reveal, draw, audit, verify.
+
+The operator first commits to the pool (its digest), the quotas (in the digest), the
+algorithm with its parameters and the SHA-256 of a seed still secret. The draw takes the
+seed, checks it against the commitment and that the pool and quotas are unchanged, computes
+the lottery and lets the seed pick the panel. Everything a re-run needs is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from common.db import UnitOfWork
+from common.errors import Conflict, Invalid, NotFound
+from sortition.adapters.tables import draws
+from sortition.domain.instance import Instance
+from sortition.domain.leximin import Infeasible
+from sortition.select import ALGORITHM_VERSION, Selection, select
+from sortition.service.pool import load_instance
+
+PANEL_SELECTED = "sortition.panel.selected.v1"
+ROUND_COMMITTED = "sortition.round.committed.v1"
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def seed_hash(seed: str) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+async def commit(
+    round_id: uuid.UUID,
+    *,
+    seed_sha256: str,
+    algorithm: str,
+    transparent: int | None,
+    uow: UnitOfWork,
+) -> Any:
+    if not SHA256.match(seed_sha256):
+        raise Invalid("seed_sha256 must be 64 lower-case hex digits.", slug="invalid-seed-hash")
+    instance = await load_instance(round_id, uow=uow)
+    try:
+        row = (
+            await uow.session.execute(
+                sa.insert(draws)
+                .values(
+                    round_id=round_id,
+                    algorithm=algorithm,
+                    algorithm_version=ALGORITHM_VERSION,
+                    transparent=transparent,
+                    seed_sha256=seed_sha256,
+                    instance_digest=instance.digest(),
+                )
+                .returning(draws)
+            )
+        ).one()
+    except IntegrityError as exc:
+        raise Conflict("The round is already committed.", slug="already-committed") from exc
+    uow.emit(
+        ROUND_COMMITTED,
+        {
+            "round_id": str(round_id),
+            "instance_digest": row.instance_digest,
+            "seed_sha256": seed_sha256,
+            "algorithm": algorithm,
+            "transparent": transparent,
+        },
+        subject=f"round/{round_id}",
+    )
+    await uow.commit()
+    return row
+
+
+async def get_draw(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
+    row = (await uow.session.execute(sa.select(draws).where(draws.c.round_id == round_id))).first()
+    if row is None:
+        raise NotFound("The round has no commitment yet.", slug="not-committed")
+    return row
+
+
+def _run(instance: Instance, row: Any, seed: str) -> Selection:
+    return select(instance, algorithm=row.algorithm, seed=seed, transparent=row.transparent)
+
+
+async def draw(round_id: uuid.UUID, *, seed: str, uow: UnitOfWork) -> Any:
+    row = (
+        await uow.session.execute(
+            sa.select(draws).where(draws.c.round_id == round_id).with_for_update()
+        )
+    ).first()
+    if row is None:
+        raise Conflict("Commit to the round before drawing.", slug="not-committed")
+    if row.seed is not None:
+        raise Conflict("The round is already drawn.", slug="already-drawn")
+    if seed_hash(seed) != row.seed_sha256:
+        raise Invalid("The seed does not match the commitment's SHA-256.", slug="seed-mismatch")
+    instance = await load_instance(round_id, uow=uow)
+    if instance.digest() != row.instance_digest:
+        raise Conflict(
+            "The pool or the quotas changed since the commitment.", slug="inputs-changed"
+        )
+    try:
+        selection = await asyncio.to_thread(_run, instance, row, seed)
+    except Infeasible as exc:
+        raise Conflict("No panel meets the quotas with this pool.", slug="infeasible") from exc
+    result = selection.as_json()
+    updated = (
+        await uow.session.execute(
+            sa.update(draws)
+            .where(draws.c.round_id == round_id)
+            .values(
+                seed=seed,
+                drawn_at=sa.func.now(),
+                panel=result["panel"],
+                probabilities=result["probabilities"],
+                min_probability=result["min_probability"],
+                lottery_size=len(result["distribution"]),
+                seconds=result["seconds"],
+            )
+            .returning(draws)
+        )
+    ).one()
+    uow.emit(
+        PANEL_SELECTED,
+        {"round_id": str(round_id), "panel": result["panel"], "algorithm": row.algorithm},
+        subject=f"round/{round_id}",
+    )
+    await uow.commit()
+    return updated
+
+
+async def verify(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, list[str]]:
+    row = await get_draw(round_id, uow=uow)
+    if row.seed is None:
+        raise Conflict("The round is not drawn yet.", slug="not-drawn")
+    instance = await load_instance(round_id, uow=uow)
+    if instance.digest() != row.instance_digest:
+        raise Conflict(
+            "The pool or the quotas changed since the commitment.", slug="inputs-changed"
+        )
+    selection = await asyncio.to_thread(_run, instance, row, row.seed)
+    return row, selection.as_json()["panel"]
