@@ -11,6 +11,7 @@ from sortition.api import draws, pool, quotas, rounds
 from sortition.config import SortitionSettings
 from sortition.service.assemblies import on_assembly_configured
 from sortition.service.pool import on_respondent_registered
+from sortition.service.replacements import on_member_declined, on_member_withdrew
 
 DEFINITION = ServiceDefinition(
     name="sortition",
@@ -41,6 +42,8 @@ DEFINITION = ServiceDefinition(
             handlers={
                 "membership.assembly.configured.v1": on_assembly_configured,
                 "membership.respondent.registered.v1": on_respondent_registered,
+                "membership.member.declined.v1": on_member_declined,
+                "membership.member.withdrew.v1": on_member_withdrew,
             },
         )
     ],

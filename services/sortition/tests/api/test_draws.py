@@ -88,3 +88,66 @@ async def test_commitment_needs_a_real_hash_and_a_pool(start_service):
     )
     assert no_pool.status_code == 409
     assert (await sortition.get(f"{base}/audit", headers=OPERATOR)).status_code == 404
+
+
+async def test_replacements_keep_the_quotas_by_api_and_by_event(start_service, nats_server):
+    import nats
+
+    from common.events.envelope import Event
+    from common.events.streams import ensure_stream
+    from devstack.pytest_plugin import eventually
+
+    sortition, base = await prepared_round(start_service)
+    digest = hashlib.sha256(SEED.encode()).hexdigest()
+    await sortition.post(f"{base}/commitment", json={"seed_sha256": digest}, headers=OPERATOR)
+    panel = (await sortition.post(f"{base}/draw", json={"seed": SEED}, headers=OPERATOR)).json()[
+        "panel"
+    ]
+    before = await sortition.post(
+        f"{base}/replacements",
+        json={"respondent_id": "nobody", "reason": "declined"},
+        headers=OPERATOR,
+    )
+    assert before.status_code == 409
+    leaving = panel[0]
+    replaced = await sortition.post(
+        f"{base}/replacements",
+        json={"respondent_id": leaving, "reason": "declined"},
+        headers=OPERATOR,
+    )
+    assert replaced.status_code == 201, replaced.text
+    first = replaced.json()
+    assert first["joining"] not in panel
+    assert first["deviation"] == 0
+    # the quota is 40-50 per value with 45/45 drawn: the replacement may be of either value
+    again = await sortition.post(
+        f"{base}/replacements",
+        json={"respondent_id": leaving, "reason": "declined"},
+        headers=OPERATOR,
+    )
+    assert again.status_code == 409
+
+    nc = await nats.connect(nats_server.url)
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, "membership")
+        for _ in range(2):  # told twice, replaced once
+            event = Event(
+                source="/membership",
+                type="membership.member.withdrew.v1",
+                data={"round_id": base.rsplit("/", 1)[1], "respondent_id": panel[1]},
+            )
+            await js.publish(event.type, event.model_dump_json().encode())
+    finally:
+        await nc.close()
+
+    async def two():
+        items = (await sortition.get(f"{base}/replacements", headers=OPERATOR)).json()
+        return items if len(items) == 2 else None
+
+    items = await eventually(two)
+    assert [i["leaving"] for i in items] == [leaving, panel[1]]
+    assert items[1]["reason"] == "withdrew"
+    assert items[1]["joining"] not in {*panel, first["joining"]}
+    dead = (await sortition.get("/v1/dead-letters", headers=OPERATOR)).json()["items"]
+    assert dead == []

@@ -261,3 +261,27 @@ def test_command_line_proposes_a_relaxation_for_infeasible_quotas(tmp_path):
     assert done.returncode == 2
     assert "g=x: min 5 -> 3" in done.stderr
     assert "g=y: max 5 -> 7" in done.stderr
+
+
+def test_replacement_keeps_quotas_else_deviates_least_and_respects_households():
+    from sortition.domain.replacement import choose_replacement
+
+    people = [
+        {"id": "a", "g": "x", "home": "h1"},
+        {"id": "b", "g": "y", "home": "h2"},
+        {"id": "c", "g": "x", "home": "h2"},  # shares b's household
+        {"id": "d", "g": "x", "home": "h3"},
+        {"id": "e", "g": "y", "home": "h4"},
+    ]
+    instance = build_instance(
+        panel_size=2,
+        quotas=[Quota("g", "x", 1, 1), Quota("g", "y", 1, 1)],
+        people=people,
+        household_column="home",
+    )
+    # panel a (x) + b (y); a leaves: c is x but shares b's household, so d
+    assert choose_replacement(instance, [0, 1], 0, excluded=[], seed="s", sequence=1) == (3, 0)
+    # and when d is gone too, no x is left: e (y) deviates by 2 seats (x short, y over)
+    assert choose_replacement(instance, [0, 1], 0, excluded=[3], seed="s", sequence=1) == (4, 2)
+    # nobody left at all
+    assert choose_replacement(instance, [0, 1], 0, excluded=[3, 4], seed="s", sequence=1) is None

@@ -91,3 +91,19 @@ draws = sa.Table(
     sa.Column("lottery_size", sa.Integer),
     sa.Column("seconds", sa.Float),
 )
+
+# Who left a drawn panel and who replaced them, in order.
+replacements = sa.Table(
+    "replacements",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("sequence", sa.Integer, primary_key=True),
+    sa.Column("leaving", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("joining", sa.Text),
+    sa.Column("deviation", sa.Integer),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.UniqueConstraint("round_id", "leaving"),
+)

@@ -14,6 +14,7 @@ from common.db import UnitOfWork
 from common.http.deps import get_uow
 from common.http.problems import problem_responses
 from sortition.service import draws as service
+from sortition.service import replacements
 
 router = APIRouter(prefix="/v1/rounds", tags=["draws"])
 public = APIRouter(prefix="/public/v1/rounds", tags=["public"])
@@ -181,3 +182,66 @@ async def public_commitment(
     async with uow:
         row = await service.get_draw(round_id, uow=uow)
     return _commitment(row)
+
+
+class ReplacementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    respondent_id: str = Field(min_length=1, max_length=200, examples=["r17"])
+    reason: Literal["declined", "withdrew", "unreachable"]
+
+
+class Replacement(BaseModel):
+    sequence: int
+    leaving: str
+    reason: str
+    joining: str | None = Field(description="Absent when no one in the pool may sit.")
+    deviation: int | None = Field(
+        description="Seats by which the panel misses its quotas after the replacement."
+    )
+    created_at: datetime
+
+
+@router.post(
+    "/{round_id}/replacements",
+    operation_id="rounds-replacements-create",
+    summary="Replace a panel member",
+    description=(
+        "For a member who declined, withdrew or could not be reached: draws the replacement "
+        "that keeps the panel within the quotas (or closest to them), never from a seated "
+        "household, reproducibly from the draw's seed. Declines and withdrawals reported by "
+        "membership's events do the same without this call. Publishes "
+        "`sortition.replacement.drawn.v1`."
+    ),
+    status_code=201,
+    response_model=Replacement,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def replace(
+    round_id: RoundId,
+    body: ReplacementIn,
+    _: Annotated[Principal, Depends(operator)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Replacement:
+    async with uow:
+        row = await replacements.replace_member(
+            round_id, body.respondent_id, reason=body.reason, uow=uow
+        )
+    return Replacement.model_validate(row, from_attributes=True)
+
+
+@router.get(
+    "/{round_id}/replacements",
+    operation_id="rounds-replacements-list",
+    summary="List a round's replacements",
+    response_model=list[Replacement],
+    responses=problem_responses(401, 403, 404),
+)
+async def list_replacements(
+    round_id: RoundId,
+    _: Annotated[Principal, Depends(auditors)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> list[Replacement]:
+    async with uow:
+        rows = await replacements.list_replacements(round_id, uow=uow)
+    return [Replacement.model_validate(r, from_attributes=True) for r in rows]
