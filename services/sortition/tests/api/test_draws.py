@@ -151,3 +151,24 @@ async def test_replacements_keep_the_quotas_by_api_and_by_event(start_service, n
     assert items[1]["joining"] not in {*panel, first["joining"]}
     dead = (await sortition.get("/v1/dead-letters", headers=OPERATOR)).json()["items"]
     assert dead == []
+
+
+async def test_public_result_shows_composition_and_probabilities_without_ids(start_service):
+    sortition, base = await prepared_round(start_service)
+    public = base.replace("/v1/", "/public/v1/") + "/result"
+    assert (await sortition.get(public)).status_code == 409  # not drawn yet
+    digest = hashlib.sha256(SEED.encode()).hexdigest()
+    await sortition.post(f"{base}/commitment", json={"seed_sha256": digest}, headers=OPERATOR)
+    panel = (await sortition.post(f"{base}/draw", json={"seed": SEED}, headers=OPERATOR)).json()[
+        "panel"
+    ]
+    result = await sortition.get(public)
+    assert result.status_code == 200, result.text
+    body = result.json()
+    assert body["commitment"]["seed"] == SEED
+    assert {(c["value"], c["pool"]) for c in body["composition"]} == {("x", 75), ("y", 75)}
+    assert sum(c["panel"] for c in body["composition"]) == 90
+    assert all(c["min"] <= c["panel"] <= c["max"] for c in body["composition"])
+    assert body["probabilities"]["pool"] == 150
+    assert sum(h["respondents"] for h in body["probabilities"]["histogram"]) == 150
+    assert not any(person in result.text for person in panel)

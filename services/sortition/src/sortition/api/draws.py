@@ -15,6 +15,7 @@ from common.http.deps import get_uow
 from common.http.problems import problem_responses
 from sortition.service import draws as service
 from sortition.service import replacements
+from sortition.service.pool import load_instance
 
 router = APIRouter(prefix="/v1/rounds", tags=["draws"])
 public = APIRouter(prefix="/public/v1/rounds", tags=["public"])
@@ -245,3 +246,88 @@ async def list_replacements(
     async with uow:
         rows = await replacements.list_replacements(round_id, uow=uow)
     return [Replacement.model_validate(r, from_attributes=True) for r in rows]
+
+
+class ValueComposition(BaseModel):
+    feature: str
+    value: str
+    min: int
+    max: int
+    panel: int = Field(description="Panel members with this value, after replacements.")
+    pool: int = Field(description="Respondents in the pool with this value.")
+
+
+class ProbabilitySummary(BaseModel):
+    pool: int
+    min: float
+    quantiles: dict[str, float] = Field(examples=[{"p10": 0.05, "p50": 0.08, "p90": 0.2}])
+    max: float
+    histogram: list[dict[str, float | int]] = Field(
+        description="Respondents per probability band (0.05 wide), without ids."
+    )
+
+
+class PublicResult(BaseModel):
+    commitment: Commitment
+    composition: list[ValueComposition]
+    probabilities: ProbabilitySummary
+    replacements: int
+
+
+@public.get(
+    "/{round_id}/result",
+    operation_id="public-rounds-result",
+    summary="A round's public result",
+    description=(
+        "Anonymous: the commitment and revealed seed, the panel's composition against the "
+        "quotas and the pool, and how the selection probabilities are spread. No ids."
+    ),
+    response_model=PublicResult,
+    responses=problem_responses(404, 409, 422),
+)
+async def public_result(
+    round_id: RoundId, uow: Annotated[UnitOfWork, Depends(get_uow)]
+) -> PublicResult:
+    async with uow:
+        row, panel = await replacements.current_panel(round_id, uow=uow)
+        instance = await load_instance(round_id, uow=uow)
+        count = len(await replacements.list_replacements(round_id, uow=uow))
+    index = {person: i for i, person in enumerate(instance.ids)}
+    composition = []
+    for f, feature in enumerate(instance.features):
+        for v, value in enumerate(instance.values[feature]):
+            quota = instance.quota(f, v)
+            composition.append(
+                ValueComposition(
+                    feature=feature,
+                    value=value,
+                    min=quota.min,
+                    max=quota.max,
+                    panel=sum(1 for p in panel if instance.person_values[index[p]][f] == v),
+                    pool=sum(1 for pv in instance.person_values if pv[f] == v),
+                )
+            )
+    values = sorted(float(p) for p in row.probabilities.values())
+    quantiles = {
+        f"p{q}": values[min(len(values) - 1, int(q / 100 * len(values)))]
+        for q in (10, 25, 50, 75, 90)
+    }
+    bands: dict[int, int] = {}
+    for p in values:
+        band = min(19, int(p / 0.05))
+        bands[band] = bands.get(band, 0) + 1
+    return PublicResult(
+        commitment=_commitment(row),
+        composition=composition,
+        probabilities=ProbabilitySummary(
+            pool=len(values),
+            min=values[0],
+            quantiles=quantiles,
+            max=values[-1],
+            histogram=[
+                {"from": round(b * 0.05, 2), "to": round((b + 1) * 0.05, 2), "respondents": n}
+                for b, n in sorted(bands.items())
+            ],
+        ),
+        replacements=count,
+    )
