@@ -159,13 +159,10 @@ async def on_respondent_registered(event: Event, *, uow: UnitOfWork) -> None:
     ).first()
     if exists is None:
         raise PermanentEventError("the registration names a round sortition does not know")
-    committed = (
-        await uow.session.execute(
-            sa.select(draws.c.round_id).where(draws.c.round_id == data.round_id)
-        )
-    ).first()
-    if committed is not None:
-        raise PermanentEventError("the round's pool is committed: a late registration")
+    try:
+        await ensure_open(data.round_id, uow=uow)
+    except Conflict as exc:
+        raise PermanentEventError(f"a late registration: {exc.detail}") from exc
     position = (
         await uow.session.execute(
             sa.select(sa.func.coalesce(sa.func.max(respondents.c.position) + 1, 0)).where(
