@@ -27,11 +27,23 @@ class Selection:
     transparent: int | None
     seconds: float
 
+    def reserves(self) -> list[str]:
+        """Everyone not drawn, in an order the seed fixes: the reserve list. Those sharing a
+        household with a panel member come last, since they cannot sit beside them."""
+        ids = self.instance.ids
+        rest = sorted((p for p in range(len(ids)) if p not in set(self.panel)), key=ids.__getitem__)
+        seeded_random(self.seed, purpose="reserves").shuffle(rest)
+        if self.instance.households is not None:
+            seated = {self.instance.households[p] for p in self.panel}
+            rest.sort(key=lambda p: self.instance.households[p] in seated)  # type: ignore[index]
+        return [ids[p] for p in rest]
+
     def as_json(self) -> dict[str, Any]:
         ids = self.instance.ids
         marginals = self.lottery.marginals(len(ids))
         return {
             "panel": sorted(ids[p] for p in self.panel),
+            "reserves": self.reserves(),
             "distribution": [
                 {"panel": sorted(ids[p] for p in panel), "probability": probability}
                 for panel, probability in zip(

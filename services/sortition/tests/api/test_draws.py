@@ -61,6 +61,7 @@ async def test_commit_reveal_draw_audit_verify(start_service):
     assert drawn.status_code == 200, drawn.text
     result = drawn.json()
     assert len(result["panel"]) == 90
+    assert sorted(result["reserves"] + result["panel"]) == sorted(f"r{i}" for i in range(150))
     assert abs(result["min_probability"] - 0.6) < 1e-6  # 90 of 150, everyone equal
     assert result["seed"] == SEED
 
@@ -69,6 +70,7 @@ async def test_commit_reveal_draw_audit_verify(start_service):
 
     audit = (await sortition.get(f"{base}/audit", headers=auth_header("auditor"))).json()
     assert audit["panel"] == result["panel"]
+    assert audit["reserves"] == result["reserves"]
     assert audit["algorithm"] == "leximin"
     verified = await sortition.post(f"{base}/verify", headers=auth_header("auditor"))
     assert verified.json() == {"identical": True, "panel": result["panel"]}

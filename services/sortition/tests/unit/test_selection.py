@@ -60,6 +60,10 @@ def test_same_seed_same_panel_and_the_seed_does_not_change_the_lottery():
     instance = load("example_small_20", 20)
     first, again = select(instance, seed="2027-03-01"), select(instance, seed="2027-03-01")
     assert first.panel == again.panel
+    assert first.reserves() == again.reserves()
+    assert sorted(first.reserves()) == sorted(
+        set(instance.ids) - {instance.ids[p] for p in first.panel}
+    )
     assert first.lottery == again.lottery
     others = {select(instance, seed=str(s)).panel for s in range(8)}
     assert len(others) > 1  # the seed does pick

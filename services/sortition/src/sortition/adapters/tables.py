@@ -90,6 +90,7 @@ draws = sa.Table(
     sa.Column("min_probability", sa.Float),
     sa.Column("lottery_size", sa.Integer),
     sa.Column("seconds", sa.Float),
+    sa.Column("reserves", JSONB),
 )
 
 # Who left a drawn panel and who replaced them, in order.

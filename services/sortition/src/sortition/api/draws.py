@@ -61,6 +61,10 @@ class DrawIn(BaseModel):
 
 class Draw(Commitment):
     panel: list[str] = Field(description="The selected respondents' pseudonymous ids.")
+    reserves: list[str] | None = Field(
+        description="Everyone else, in the order the seed fixed (household-mates of panel "
+        "members last); absent for draws made before reserve lists were kept."
+    )
     min_probability: float
     lottery_size: int = Field(description="Panels in the lottery the seed picked from.")
     seconds: float

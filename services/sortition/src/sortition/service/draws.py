@@ -117,6 +117,7 @@ async def draw(round_id: uuid.UUID, *, seed: str, uow: UnitOfWork) -> Any:
             .values(
                 seed=seed,
                 drawn_at=sa.func.now(),
+                reserves=result["reserves"],
                 panel=result["panel"],
                 probabilities=result["probabilities"],
                 min_probability=result["min_probability"],
