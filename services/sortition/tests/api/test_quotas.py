@@ -106,3 +106,23 @@ async def test_bad_quotas_are_named(start_service):
     missing = await sortition.put(f"/v1/rounds/{uuid.uuid4()}/quotas", json=QUOTAS, headers=headers)
     assert missing.status_code == 404
     assert (await sortition.get(url, headers=auth_header("member"))).status_code == 403
+
+
+async def test_quotas_from_census_shares(start_service):
+    sortition, round_ = await open_round(start_service)
+    url = f"/v1/rounds/{round_['id']}/quotas/from-shares"
+    body = {"shares": {"gender": {"F": 51.6, "M": 48.4}}, "tolerance_seats": 1}
+    assert (await sortition.post(url, json=body, headers=OPERATOR)).status_code == 428
+    made = await sortition.post(url, json=body, headers={**OPERATOR, "If-Match": '"1"'})
+    assert made.status_code == 200, made.text
+    assert made.json() == {
+        "quotas": [
+            {"feature": "gender", "value": "F", "min": 45, "max": 48},
+            {"feature": "gender", "value": "M", "min": 42, "max": 45},
+        ]
+    }
+    bad = await sortition.post(
+        url, json={"shares": {"gender": {"F": 0}}}, headers={**OPERATOR, "If-Match": '"2"'}
+    )
+    assert bad.status_code == 422
+    assert bad.json()["type"].endswith(":invalid-shares")

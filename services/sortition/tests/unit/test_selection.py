@@ -289,3 +289,27 @@ def test_replacement_keeps_quotas_else_deviates_least_and_respects_households():
     assert choose_replacement(instance, [0, 1], 0, excluded=[3], seed="s", sequence=1) == (4, 2)
     # nobody left at all
     assert choose_replacement(instance, [0, 1], 0, excluded=[3, 4], seed="s", sequence=1) is None
+
+
+def test_quotas_from_census_shares():
+    from sortition.domain.instance import quotas_from_shares
+
+    quotas = quotas_from_shares(
+        90,
+        {"gender": {"F": 51.6, "M": 48.4}, "age": {"16-29": 1, "30+": 3}},
+        tolerance_seats=1,
+    )
+    as_tuples = {(q.feature, q.value, q.min, q.max) for q in quotas}
+    # 46.44 and 43.56 seats, 22.5 and 67.5 seats, each widened by one seat, rounded outwards
+    assert as_tuples == {
+        ("gender", "F", 45, 48),
+        ("gender", "M", 42, 45),
+        ("age", "16-29", 21, 24),
+        ("age", "30+", 66, 69),
+    }
+    exact = quotas_from_shares(90, {"g": {"x": 1, "y": 1}}, tolerance_seats=0)
+    assert {(q.value, q.min, q.max) for q in exact} == {("x", 45, 45), ("y", 45, 45)}
+    with pytest.raises(InstanceError):
+        quotas_from_shares(90, {"g": {"x": 0}}, tolerance_seats=1)
+    with pytest.raises(InstanceError):
+        quotas_from_shares(90, {"g": {"x": 1, "y": -1}}, tolerance_seats=1)

@@ -16,7 +16,7 @@ from common.errors import Invalid
 from common.http.deps import get_uow
 from common.http.etag import IfMatch, etag_of
 from common.http.problems import problem_responses
-from sortition.domain.instance import InstanceError, Quota, read_quotas_csv
+from sortition.domain.instance import InstanceError, Quota, quotas_from_shares, read_quotas_csv
 from sortition.service import rounds as service
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
@@ -148,3 +148,60 @@ async def get(
     async with uow:
         row, items = await service.get_quotas(round_id, uow=uow)
     return _respond(request, response, row.version, items)
+
+
+class SharesIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "shares": {
+                        "gender": {"F": 51.6, "M": 48.4},
+                        "municipio": {"M1": 7.1, "M2": 11.5, "M3": 10.3},
+                    },
+                    "tolerance_seats": 1,
+                }
+            ]
+        },
+    )
+
+    shares: dict[str, dict[str, float]] = Field(
+        description="Per feature, each value's share of the population (any scale: "
+        "percentages, fractions or head counts).",
+        max_length=50,
+    )
+    tolerance_seats: float = Field(default=1.0, ge=0, le=100)
+
+
+@router.post(
+    "/{round_id}/quotas/from-shares",
+    operation_id="rounds-quotas-from-shares",
+    summary="Set a round's quotas from population shares",
+    description=(
+        "Proportional quotas from census marginals: each value's target is its share of the "
+        "panel, widened by `tolerance_seats` either side and rounded outwards. Replaces the "
+        "quotas, like PUT; needs `If-Match`."
+    ),
+    response_model=Quotas,
+    responses={200: BOTH, **problem_responses(401, 403, 404, 409, 412, 422, 428)},
+)
+async def from_shares(
+    round_id: RoundId,
+    body: SharesIn,
+    request: Request,
+    response: Response,
+    _: Annotated[Principal, Depends(operator)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    if_match: IfMatch = None,
+) -> Any:
+    async with uow:
+        round_ = await service.get_round(round_id, uow=uow)
+        try:
+            items = quotas_from_shares(
+                round_.panel_size, body.shares, tolerance_seats=body.tolerance_seats
+            )
+        except InstanceError as exc:
+            raise Invalid(str(exc), slug=exc.code) from exc
+        row, saved = await service.set_quotas(round_id, items, if_match=if_match, uow=uow)
+    return _respond(request, response, row.version, saved)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -182,3 +183,28 @@ def read_people_csv(text: str) -> list[dict[str, str]]:
     if reader.fieldnames is None:
         raise InstanceError("invalid-people-csv", "The people CSV is empty.")
     return [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+
+
+def quotas_from_shares(
+    panel_size: int, shares: Mapping[str, Mapping[str, float]], *, tolerance_seats: float
+) -> list[Quota]:
+    """Proportional quotas from population shares (census marginals): each value's target
+    is its share of the panel, widened by ``tolerance_seats`` either side and rounded
+    outwards, so that the minimums never add up to more than the panel, nor the maximums
+    to less."""
+    if tolerance_seats < 0:
+        raise InstanceError("invalid-tolerance", "The tolerance cannot be negative.")
+    quotas: list[Quota] = []
+    for feature, values in shares.items():
+        total = float(sum(values.values()))
+        if any(share < 0 for share in values.values()) or total <= 0:
+            raise InstanceError(
+                "invalid-shares", f"The shares of {feature!r} must be >= 0 and not all 0."
+            )
+        for value, share in values.items():
+            target = panel_size * share / total
+            low = max(0, math.floor(target - tolerance_seats + 1e-9))
+            high = min(panel_size, math.ceil(target + tolerance_seats - 1e-9))
+            quotas.append(Quota(feature, value, low, high))
+    check_quotas(panel_size, quotas)
+    return quotas
