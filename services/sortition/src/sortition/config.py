@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
@@ -9,3 +10,5 @@ class SortitionSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SORTITION_", extra="ignore")
 
     port: int = 8001
+    # How often (in rows) an extract import writes its progress.
+    extract_progress_every: int = Field(default=100_000, ge=1)

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from common.service import ServiceDefinition, Subscription
 from common.service import create_app as build
 from sortition.adapters.tables import platform
-from sortition.api import draws, pool, quotas, rounds
+from sortition.api import draws, pool, quotas, rounds, stage1
 from sortition.config import SortitionSettings
 from sortition.service.assemblies import on_assembly_configured
 from sortition.service.pool import on_respondent_registered
@@ -25,13 +25,16 @@ DEFINITION = ServiceDefinition(
     routers=[
         rounds.router,
         quotas.router,
+        stage1.router,
         pool.router,
         draws.router,
         rounds.public,
         draws.public,
+        stage1.public,
     ],
     tags=[
         {"name": "rounds", "description": "Selection rounds, one per cohort of an assembly."},
+        {"name": "stage 1", "description": "Registry extract and invitation letters."},
         {"name": "pool", "description": "Respondents (pseudonymous) and feasibility."},
         {"name": "draws", "description": "Commit, reveal, draw, audit and verify."},
         {"name": "public", "description": "Anonymous reads, no personal data."},

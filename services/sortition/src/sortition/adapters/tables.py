@@ -108,3 +108,69 @@ replacements = sa.Table(
     ),
     sa.UniqueConstraint("round_id", "leaving"),
 )
+
+# Stage 1. A round's registry extract (pseudonymous: references, household, stratum), its
+# import's progress, and the invitations drawn from it.
+extracts = sa.Table(
+    "extracts",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("status", sa.Text, nullable=False),  # importing | ready | failed
+    sa.Column("rows_read", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("eligible", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("households", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("bytes_read", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("bytes_total", sa.BigInteger),
+    sa.Column("sha256", sa.Text),
+    sa.Column("error", JSONB),
+    sa.Column(
+        "started_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+)
+
+extract_strata = sa.Table(
+    "extract_strata",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("stratum", sa.Integer, primary_key=True),
+    sa.Column("age_band", sa.Text, nullable=False),
+    sa.Column("gender", sa.Text, nullable=False),
+    sa.Column("citizenship", sa.Text, nullable=False),
+    sa.Column("municipio", sa.Text, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+)
+
+extract_rows = sa.Table(
+    "extract_rows",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("row", sa.BigInteger, primary_key=True),
+    sa.Column("person_ref", sa.Text, nullable=False),
+    sa.Column("household_ref", sa.Text, nullable=False),
+    sa.Column("household", sa.BigInteger, nullable=False),
+    sa.Column("stratum", sa.Integer, nullable=False),
+)
+
+invitation_draws = sa.Table(
+    "invitation_draws",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("seed", sa.Text, nullable=False),
+    sa.Column("requested", sa.Integer, nullable=False),
+    sa.Column("drawn", sa.Integer, nullable=False),
+    sa.Column("oversampling", JSONB, nullable=False),
+    sa.Column("seats", JSONB, nullable=False),
+    sa.Column("extract_sha256", sa.Text, nullable=False),
+    sa.Column("drawn_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("sequence", sa.Integer, primary_key=True),
+    sa.Column("person_ref", sa.Text, nullable=False),
+    sa.Column("household_ref", sa.Text, nullable=False),
+    sa.Column("stratum", sa.Integer, nullable=False),
+)

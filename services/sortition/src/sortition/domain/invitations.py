@@ -55,40 +55,85 @@ class Extract:
     row_of: np.ndarray  # per eligible row, its row number in the file
 
 
+@dataclass(frozen=True)
+class ExtractRow:
+    row: int  # 0-based, in file order, counting ineligible rows too
+    person_ref: str
+    household_ref: str
+    household: int
+    stratum: int
+
+
+class ExtractReader:
+    """Reads an extract's records incrementally (the header first), numbering strata and
+    households as it goes, so that a stream of any length needs memory only for those."""
+
+    def __init__(self, header: list[str], *, minimum_age: int = 16) -> None:
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise InstanceError("missing-columns", f"The extract has no {', '.join(missing)}.")
+        self._at = [header.index(c) for c in COLUMNS]
+        self._width = max(self._at) + 1
+        self.minimum_age = minimum_age
+        self.strata: dict[tuple[str, ...], int] = {}
+        self.households: dict[str, int] = {}
+        self.rows = 0
+        self.eligible = 0
+
+    def read(self, record: list[str]) -> ExtractRow | None:
+        """One record: its eligible row, or None for someone under the minimum age."""
+        line = self.rows + 2  # the header is line 1
+        row = self.rows
+        self.rows += 1
+        if len(record) < self._width:
+            raise InstanceError("invalid-extract", f"Row {line}: too few columns.")
+        person, household, age, gender, citizenship, municipio = (
+            record[i].strip() for i in self._at
+        )
+        if not person:
+            raise InstanceError("invalid-extract", f"Row {line}: no person_ref.")
+        try:
+            band = age_band(age, minimum_age=self.minimum_age)
+        except ValueError as exc:
+            raise InstanceError("invalid-extract", f"Row {line}: {exc}") from exc
+        if band is None:
+            return None
+        if not (gender and citizenship and municipio):
+            raise InstanceError("invalid-extract", f"Row {line}: a stratum value is empty.")
+        key = (band, gender, citizenship, municipio)
+        household = household or f"\0{person}"  # no household: a household of one
+        self.eligible += 1
+        return ExtractRow(
+            row=row,
+            person_ref=person,
+            household_ref=household,
+            household=self.households.setdefault(household, len(self.households)),
+            stratum=self.strata.setdefault(key, len(self.strata)),
+        )
+
+
 def scan(
     stream: TextIO, *, progress: Callable[[int], None] | None = None, every: int = 100_000
 ) -> Extract:
     reader = csv.reader(stream)
-    header = [h.strip() for h in next(reader, [])]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise InstanceError("missing-columns", f"The extract has no {', '.join(missing)}.")
-    at = [header.index(c) for c in COLUMNS]
-    strata: dict[tuple[str, ...], int] = {}
-    households: dict[str, int] = {}
+    extract = ExtractReader(next(reader, []))
     stratum_of: list[int] = []
     household_of: list[int] = []
     row_of: list[int] = []
-    rows = 0
-    for line, record in enumerate(reader, start=2):
-        rows += 1
-        try:
-            band = age_band(record[at[2]])
-        except (ValueError, IndexError) as exc:
-            raise InstanceError("invalid-extract", f"Row {line}: {exc}") from exc
-        if band is not None:
-            key = (band, record[at[3]].strip(), record[at[4]].strip(), record[at[5]].strip())
-            stratum_of.append(strata.setdefault(key, len(strata)))
-            household = record[at[1]].strip() or f"\0{line}"
-            household_of.append(households.setdefault(household, len(households)))
-            row_of.append(rows - 1)
-        if progress is not None and rows % every == 0:
-            progress(rows)
+    for record in reader:
+        row = extract.read(record)
+        if row is not None:
+            stratum_of.append(row.stratum)
+            household_of.append(row.household)
+            row_of.append(row.row)
+        if progress is not None and extract.rows % every == 0:
+            progress(extract.rows)
     if progress is not None:
-        progress(rows)
+        progress(extract.rows)
     return Extract(
-        rows=rows,
-        strata=list(strata),
+        rows=extract.rows,
+        strata=list(extract.strata),
         stratum_of=np.array(stratum_of, dtype=np.int32),
         household_of=np.array(household_of, dtype=np.int64),
         row_of=np.array(row_of, dtype=np.int64),
@@ -165,4 +210,13 @@ def references(stream: TextIO, rows: Iterable[int]) -> Iterator[tuple[int, str]]
             yield row, record[at].strip()
 
 
-__all__ = ["Extract", "age_band", "allocate", "draw_invitations", "references", "scan"]
+__all__ = [
+    "Extract",
+    "ExtractReader",
+    "ExtractRow",
+    "age_band",
+    "allocate",
+    "draw_invitations",
+    "references",
+    "scan",
+]

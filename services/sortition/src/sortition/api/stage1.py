@@ -1,0 +1,298 @@
+"""Stage 1: upload a round's registry extract, follow its import, draw the invitations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field
+
+from common.auth import Principal, require_roles
+from common.db import UnitOfWork
+from common.errors import Invalid
+from common.http.deps import get_uow
+from common.http.problems import problem_responses
+from sortition.adapters.tables import assemblies, rounds
+from sortition.service import stage1 as service
+
+router = APIRouter(prefix="/v1/rounds", tags=["stage 1"])
+public = APIRouter(prefix="/public/v1/rounds", tags=["public"])
+read_roles = require_roles("operator", "auditor")
+operator = require_roles("operator")
+
+RoundId = Annotated[uuid.UUID, Path(description="The round's id.")]
+
+
+class Stratum(BaseModel):
+    age_band: str = Field(examples=["30-44"])
+    gender: str = Field(examples=["F"])
+    citizenship: str = Field(examples=["IT"])
+    municipio: str = Field(examples=["M1"])
+    size: int = Field(description="Eligible people of the extract in this stratum.")
+
+
+class ExtractError(BaseModel):
+    slug: str
+    detail: str
+
+
+class ExtractStatus(BaseModel):
+    status: str = Field(
+        description=(
+            "`importing` while the upload runs; `ready`; `failed` (see `error`); "
+            "`interrupted` when the importing process stopped without finishing."
+        ),
+        examples=["importing"],
+    )
+    rows_read: int = Field(description="Rows read so far, eligible or not.")
+    bytes_read: int
+    bytes_total: int | None = Field(description="The upload's Content-Length, when sent.")
+    percent: float | None = Field(description="bytes_read / bytes_total, when known.")
+    eligible: int = Field(description="Rows of people at least the assembly's minimum age.")
+    households: int
+    sha256: str | None = Field(description="The SHA-256 of the uploaded file, once ready.")
+    error: ExtractError | None
+    started_at: datetime
+    finished_at: datetime | None
+    strata: list[Stratum] = Field(description="Once ready: the strata and their sizes.")
+
+
+def _status(row: Any, strata: Sequence[Any]) -> ExtractStatus:
+    return ExtractStatus(
+        status=row.status,
+        rows_read=row.rows_read,
+        bytes_read=row.bytes_read,
+        bytes_total=row.bytes_total,
+        percent=round(100 * row.bytes_read / row.bytes_total, 1) if row.bytes_total else None,
+        eligible=row.eligible,
+        households=row.households,
+        sha256=row.sha256,
+        error=row.error,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        strata=[
+            Stratum(
+                age_band=s.age_band,
+                gender=s.gender,
+                citizenship=s.citizenship,
+                municipio=s.municipio,
+                size=s.size,
+            )
+            for s in strata
+        ],
+    )
+
+
+@router.put(
+    "/{round_id}/extract",
+    operation_id="rounds-extract-upload",
+    summary="Upload a round's registry extract",
+    description=(
+        "The statistics office's extract as `text/csv`, streamed: columns `person_ref`, "
+        "`household_ref`, `age` (years, or a band such as `30-44`), `gender`, "
+        "`citizenship`, `municipio`; other columns are ignored. References are "
+        "pseudonymous: no names or addresses. People under the assembly's minimum age are "
+        "counted but not eligible. The file is read as it arrives, so it may hold millions "
+        "of rows; follow the import with `GET …/extract` from another client. A bad row is "
+        "a 422 naming its line, and leaves the previous extract in place. Replaces the "
+        "extract until invitations are drawn (then 409)."
+    ),
+    response_model=ExtractStatus,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": (
+                        "person_ref,household_ref,age,gender,citizenship,municipio\n"
+                        "P0001,H0001,34,F,IT,M1\n"
+                    ),
+                }
+            },
+        }
+    },
+)
+async def upload_extract(
+    round_id: RoundId,
+    request: Request,
+    _: Annotated[Principal, Depends(operator)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> ExtractStatus:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "text/csv":
+        raise Invalid("Send the extract as text/csv.", slug="unsupported-media-type")
+    length = request.headers.get("content-length")
+    bytes_total = int(length) if length and length.isdigit() else None
+    factory = request.app.state.uow_factory
+
+    async def progress(values: dict[str, Any]) -> None:
+        await service.record_progress(round_id, values, uow=factory(), bytes_total=bytes_total)
+
+    async with uow:
+        minimum_age = (
+            await uow.session.execute(
+                sa.select(assemblies.c.min_age)
+                .select_from(rounds.join(assemblies, assemblies.c.id == rounds.c.assembly_id))
+                .where(rounds.c.id == round_id)
+            )
+        ).scalar_one_or_none()
+        await service.import_extract(
+            round_id,
+            request.stream(),
+            bytes_total=bytes_total,
+            uow=uow,
+            progress=progress,
+            minimum_age=minimum_age or 16,
+            every=request.app.state.settings.extract_progress_every,
+        )
+    async with factory() as read:
+        row, strata = await service.get_extract(round_id, uow=read)
+    return _status(row, strata)
+
+
+@router.get(
+    "/{round_id}/extract",
+    operation_id="rounds-extract-status",
+    summary="Follow a round's extract import",
+    description=(
+        "The import's progress (rows and bytes read, percent when the upload's length is "
+        "known), then its outcome: the strata with their sizes, or the error. Counts only."
+    ),
+    response_model=ExtractStatus,
+    responses=problem_responses(401, 403, 404),
+)
+async def extract_status(
+    round_id: RoundId,
+    _: Annotated[Principal, Depends(read_roles)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> ExtractStatus:
+    async with uow:
+        row, strata = await service.get_extract(round_id, uow=uow)
+    return _status(row, strata)
+
+
+class OversamplingRule(BaseModel):
+    where: dict[str, str] = Field(
+        min_length=1,
+        description="Some of age_band, gender, citizenship, municipio, and their values.",
+        examples=[{"citizenship": "NONEU"}],
+    )
+    factor: float = Field(gt=0, le=20, examples=[1.6])
+
+
+class DrawInvitations(BaseModel):
+    count: int = Field(default=10_000, ge=1, le=service.MAX_INVITATIONS)
+    seed: str = Field(
+        min_length=1,
+        max_length=500,
+        description="Published with the result: anyone can re-run the draw from it.",
+        examples=["Lotto 2027-01-09: 12 33 41 57 80 88"],
+    )
+    oversampling: list[OversamplingRule] = Field(
+        default_factory=list,
+        max_length=200,
+        description=(
+            "Factors that raise the letters sent to strata that answer less; a stratum "
+            "matched by several rules gets their product."
+        ),
+    )
+
+
+class StratumSeats(Stratum):
+    invited: int
+    factor: float
+
+
+class InvitationDraw(BaseModel):
+    seed: str
+    requested: int
+    drawn: int = Field(description="Fewer than requested only if the extract ran out.")
+    oversampling: list[OversamplingRule]
+    extract_sha256: str
+    drawn_at: datetime
+    strata: list[StratumSeats]
+
+
+def _draw(row: Any) -> InvitationDraw:
+    return InvitationDraw(
+        seed=row.seed,
+        requested=row.requested,
+        drawn=row.drawn,
+        oversampling=row.oversampling,
+        extract_sha256=row.extract_sha256,
+        drawn_at=row.drawn_at,
+        strata=row.seats,
+    )
+
+
+@router.post(
+    "/{round_id}/invitations",
+    operation_id="rounds-invitations-draw",
+    summary="Draw a round's invitations",
+    description=(
+        "Draws `count` people from the ready extract, in proportion to the strata (age "
+        "band, gender, citizenship, Municipio) times any oversampling factors, at most one "
+        "per household, in an order the seed fixes: the same extract and seed give the same "
+        "letters. Once per round. Membership receives them as "
+        "`sortition.invitations.drawn.v1` events and issues the codes."
+    ),
+    status_code=201,
+    response_model=InvitationDraw,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def draw_invitations(
+    round_id: RoundId,
+    body: DrawInvitations,
+    _: Annotated[Principal, Depends(operator)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> InvitationDraw:
+    async with uow:
+        row = await service.draw(
+            round_id,
+            count=body.count,
+            seed=body.seed,
+            oversampling=[service.Oversampling(r.where, r.factor) for r in body.oversampling],
+            uow=uow,
+        )
+    return _draw(row)
+
+
+@router.get(
+    "/{round_id}/invitations",
+    operation_id="rounds-invitations-summary",
+    summary="Summarise a round's invitation draw",
+    description="The seed, the counts and the letters per stratum. No references.",
+    response_model=InvitationDraw,
+    responses=problem_responses(401, 403, 404),
+)
+async def invitations_summary(
+    round_id: RoundId,
+    _: Annotated[Principal, Depends(read_roles)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> InvitationDraw:
+    async with uow:
+        return _draw(await service.get_draw(round_id, uow=uow))
+
+
+@public.get(
+    "/{round_id}/invitations",
+    operation_id="public-rounds-invitations",
+    summary="A round's invitation draw, in public",
+    description=(
+        "What anyone needs to check stage 1: the seed, the extract's SHA-256, the "
+        "oversampling factors and the letters per stratum. No references."
+    ),
+    response_model=InvitationDraw,
+    responses=problem_responses(404),
+)
+async def public_invitations(
+    round_id: RoundId, uow: Annotated[UnitOfWork, Depends(get_uow)]
+) -> InvitationDraw:
+    async with uow:
+        return _draw(await service.get_draw(round_id, uow=uow))

@@ -1,0 +1,469 @@
+"""Stage 1 of the lottery: a round's registry extract and the invitations drawn from it.
+
+The extract arrives as a stream. It is parsed as it comes and written with COPY in
+batches, inside one transaction, so that a failed or interrupted upload leaves the previous
+extract (or nothing) in place; meanwhile the import's progress is written in short
+transactions of its own, for the operator to follow. Memory stays bounded by the batch and
+by the numbering of strata and households, whatever the size of the file.
+
+The draw reads back only the stratum and household number of each eligible row, lets the
+seed order them, and records the invitations in the order drawn; they reach membership as
+``sortition.invitations.drawn.v1`` events in batches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import csv
+import hashlib
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
+
+from common.db import UnitOfWork
+from common.errors import Conflict, Invalid, NotFound
+from sortition.adapters.tables import (
+    extract_rows,
+    extract_strata,
+    extracts,
+    invitation_draws,
+    invitations,
+    rounds,
+)
+from sortition.domain.instance import InstanceError
+from sortition.domain.invitations import Extract, ExtractReader, draw_invitations
+
+INVITATIONS_DRAWN = "sortition.invitations.drawn.v1"
+STRATUM_FEATURES = ("age_band", "gender", "citizenship", "municipio")
+BATCH_ROWS = 50_000
+EVENT_BATCH = 500
+MAX_INVITATIONS = 100_000
+
+Progress = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def _lock(round_id: uuid.UUID, *, uow: UnitOfWork) -> None:
+    """One stage-1 operation at a time per round, for the length of the transaction."""
+    got = (
+        await uow.session.execute(
+            sa.select(sa.func.pg_try_advisory_xact_lock(sa.func.hashtext(f"stage1:{round_id}")))
+        )
+    ).scalar_one()
+    if not got:
+        raise Conflict(
+            "An extract is being imported or invitations drawn for this round right now.",
+            slug="stage1-busy",
+        )
+
+
+async def _check_round(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
+    round_ = (await uow.session.execute(sa.select(rounds).where(rounds.c.id == round_id))).first()
+    if round_ is None:
+        raise NotFound("No round with that id.", slug="round-not-found")
+    return round_
+
+
+async def _drawn(round_id: uuid.UUID, *, uow: UnitOfWork) -> bool:
+    row = await uow.session.execute(
+        sa.select(invitation_draws.c.round_id).where(invitation_draws.c.round_id == round_id)
+    )
+    return row.first() is not None
+
+
+async def _lines(chunks: AsyncIterator[bytes], counter: list[int]) -> AsyncIterator[list[str]]:
+    """Complete lines, a chunk at a time, decoded as UTF-8 (a byte-order mark is dropped)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    carry = ""
+    async for chunk in chunks:
+        counter[0] += len(chunk)
+        try:
+            text = carry + decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            raise InstanceError("invalid-extract", "The extract is not UTF-8.") from exc
+        lines = text.split("\n")
+        carry = lines.pop()
+        if lines:
+            yield lines
+    try:
+        rest = carry + decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise InstanceError("invalid-extract", "The extract is not UTF-8.") from exc
+    if rest.strip():
+        yield [rest]
+
+
+async def import_extract(
+    round_id: uuid.UUID,
+    chunks: AsyncIterator[bytes],
+    *,
+    bytes_total: int | None,
+    uow: UnitOfWork,
+    progress: Progress,
+    minimum_age: int = 16,
+    every: int = 100_000,
+) -> Any:
+    """Replace a round's extract with the streamed CSV; returns the finished extract row."""
+    await _check_round(round_id, uow=uow)
+    await _lock(round_id, uow=uow)
+    if await _drawn(round_id, uow=uow):
+        raise Conflict(
+            "The round's invitations are drawn: its extract can no longer change.",
+            slug="invitations-drawn",
+        )
+    await progress({"status": "importing", "rows_read": 0, "bytes_read": 0, "error": sa.null()})
+    session = uow.session
+    await session.execute(sa.delete(extract_rows).where(extract_rows.c.round_id == round_id))
+    await session.execute(sa.delete(extract_strata).where(extract_strata.c.round_id == round_id))
+    raw = await (await session.connection()).get_raw_connection()
+    copy = raw.driver_connection.copy_records_to_table  # type: ignore[union-attr]
+
+    digest = hashlib.sha256()
+    counter = [0]
+
+    async def hashed() -> AsyncIterator[bytes]:
+        async for chunk in chunks:
+            digest.update(chunk)
+            yield chunk
+
+    reader: ExtractReader | None = None
+    batch: list[tuple[Any, ...]] = []
+    reported = 0
+    try:
+        async for lines in _lines(hashed(), counter):
+            records = csv.reader(lines)
+            if reader is None:
+                reader = ExtractReader(next(records, []), minimum_age=minimum_age)
+            for record in records:
+                if not record:
+                    continue
+                row = reader.read(record)
+                if row is not None:
+                    batch.append(
+                        (
+                            round_id,
+                            row.row,
+                            row.person_ref,
+                            row.household_ref,
+                            row.household,
+                            row.stratum,
+                        )
+                    )
+            if len(batch) >= BATCH_ROWS:
+                await copy("extract_rows", schema_name="sortition", records=batch)
+                batch = []
+            if reader.rows - reported >= every:
+                reported = reader.rows
+                await progress({"rows_read": reader.rows, "bytes_read": counter[0]})
+        if reader is None:
+            raise InstanceError("invalid-extract", "The extract is empty.")
+        if batch:
+            await copy("extract_rows", schema_name="sortition", records=batch)
+        if reader.eligible == 0:
+            raise InstanceError("invalid-extract", "No one in the extract is old enough.")
+    except InstanceError as exc:
+        await progress(
+            {
+                "status": "failed",
+                "rows_read": reader.rows if reader else 0,
+                "bytes_read": counter[0],
+                "error": {"slug": exc.code, "detail": str(exc)},
+                "finished_at": sa.func.now(),
+            }
+        )
+        raise Invalid(str(exc), slug=exc.code) from exc
+    except BaseException:
+        # The client went away, or the server is stopping: the transaction rolls back.
+        await asyncio.shield(
+            progress(
+                {
+                    "status": "failed",
+                    "rows_read": reader.rows if reader else 0,
+                    "bytes_read": counter[0],
+                    "error": {"slug": "import-interrupted", "detail": "The upload stopped."},
+                    "finished_at": sa.func.now(),
+                }
+            )
+        )
+        raise
+
+    sizes = np.zeros(len(reader.strata), dtype=np.int64)
+    # The sizes per stratum, counted by the database rather than kept row by row here.
+    for stratum, size in (
+        await session.execute(
+            sa.select(extract_rows.c.stratum, sa.func.count())
+            .where(extract_rows.c.round_id == round_id)
+            .group_by(extract_rows.c.stratum)
+        )
+    ).all():
+        sizes[stratum] = size
+    await session.execute(
+        sa.insert(extract_strata),
+        [
+            {
+                "round_id": round_id,
+                "stratum": i,
+                **dict(zip(STRATUM_FEATURES, key, strict=True)),
+                "size": int(sizes[i]),
+            }
+            for key, i in reader.strata.items()
+        ],
+    )
+    finished = (
+        await session.execute(
+            insert(extracts)
+            .values(
+                round_id=round_id,
+                status="ready",
+                rows_read=reader.rows,
+                eligible=reader.eligible,
+                households=len(reader.households),
+                bytes_read=counter[0],
+                bytes_total=bytes_total,
+                sha256=digest.hexdigest(),
+                error=sa.null(),
+                finished_at=sa.func.now(),
+            )
+            .on_conflict_do_update(
+                index_elements=[extracts.c.round_id],
+                set_={
+                    "status": "ready",
+                    "rows_read": reader.rows,
+                    "eligible": reader.eligible,
+                    "households": len(reader.households),
+                    "bytes_read": counter[0],
+                    "bytes_total": bytes_total,
+                    "sha256": digest.hexdigest(),
+                    "error": sa.null(),
+                    "finished_at": sa.func.now(),
+                },
+            )
+            .returning(extracts)
+        )
+    ).one()
+    await uow.commit()
+    return finished
+
+
+async def record_progress(
+    round_id: uuid.UUID, values: dict[str, Any], *, uow: UnitOfWork, bytes_total: int | None
+) -> None:
+    """Write an import's progress in a transaction of its own, visible at once."""
+    async with uow:
+        if values.get("status") == "importing":  # a new import starts afresh
+            values = {
+                **values,
+                "bytes_total": bytes_total,
+                "eligible": 0,
+                "households": 0,
+                "sha256": None,
+                "started_at": sa.func.now(),
+                "finished_at": None,
+            }
+            stmt = insert(extracts).values(round_id=round_id, **values)
+            await uow.session.execute(
+                stmt.on_conflict_do_update(index_elements=[extracts.c.round_id], set_=values)
+            )
+        else:
+            await uow.session.execute(
+                sa.update(extracts).where(extracts.c.round_id == round_id).values(**values)
+            )
+        await uow.commit()
+
+
+async def get_extract(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, Sequence[Any]]:
+    """The extract and its strata. An import whose process died shows as interrupted: its
+    row says importing, but nobody holds the round's stage-1 lock any more."""
+    await _check_round(round_id, uow=uow)
+    row = (
+        await uow.session.execute(sa.select(extracts).where(extracts.c.round_id == round_id))
+    ).first()
+    if row is None:
+        raise NotFound("The round has no registry extract yet.", slug="extract-missing")
+    if row.status == "importing":
+        try:
+            await _lock(round_id, uow=uow)
+        except Conflict:
+            pass  # still running
+        else:
+            row = row._replace(status="interrupted")
+    strata = (
+        await uow.session.execute(
+            sa.select(extract_strata)
+            .where(extract_strata.c.round_id == round_id)
+            .order_by(extract_strata.c.stratum)
+        )
+    ).all()
+    return row, strata
+
+
+@dataclass(frozen=True)
+class Oversampling:
+    where: Mapping[str, str]  # some of the stratum features and their values
+    factor: float
+
+
+async def draw(
+    round_id: uuid.UUID,
+    *,
+    count: int,
+    seed: str,
+    oversampling: list[Oversampling],
+    uow: UnitOfWork,
+) -> Any:
+    round_ = await _check_round(round_id, uow=uow)
+    await _lock(round_id, uow=uow)
+    if await _drawn(round_id, uow=uow):
+        raise Conflict("The round's invitations are already drawn.", slug="invitations-drawn")
+    if not 1 <= count <= MAX_INVITATIONS:
+        raise Invalid(f"Draw between 1 and {MAX_INVITATIONS} invitations.", slug="invalid-count")
+    extract, strata = await get_extract(round_id, uow=uow)
+    if extract.status != "ready":
+        raise Conflict(
+            f"The round's extract is {extract.status}, not ready.", slug="extract-not-ready"
+        )
+    keys = [tuple(getattr(s, f) for f in STRATUM_FEATURES) for s in strata]
+    factors: dict[tuple[str, ...], float] = {}
+    for rule in oversampling:
+        unknown = set(rule.where) - set(STRATUM_FEATURES)
+        if unknown:
+            raise Invalid(
+                f"Oversampling names {', '.join(sorted(unknown))}; strata have "
+                f"{', '.join(STRATUM_FEATURES)}.",
+                slug="invalid-oversampling",
+            )
+        matched = [
+            k for k in keys if all(k[STRATUM_FEATURES.index(f)] == v for f, v in rule.where.items())
+        ]
+        if not matched:
+            raise Invalid(
+                f"No stratum of the extract matches {dict(rule.where)}.",
+                slug="invalid-oversampling",
+            )
+        for k in matched:
+            factors[k] = factors.get(k, 1.0) * rule.factor
+
+    # Three integer arrays, decoded by the driver: far cheaper than a row object per person.
+    columns = (
+        await uow.session.execute(
+            sa.select(
+                sa.func.array_agg(aggregate_order_by(extract_rows.c.row, extract_rows.c.row)),
+                sa.func.array_agg(aggregate_order_by(extract_rows.c.stratum, extract_rows.c.row)),
+                sa.func.array_agg(aggregate_order_by(extract_rows.c.household, extract_rows.c.row)),
+            ).where(extract_rows.c.round_id == round_id)
+        )
+    ).one()
+    row_of = np.array(columns[0] or [], dtype=np.int64)
+    stratum_of = np.array(columns[1] or [], dtype=np.int32)
+    household_of = np.array(columns[2] or [], dtype=np.int64)
+    del columns
+    extract_data = Extract(
+        rows=extract.rows_read,
+        strata=keys,
+        stratum_of=stratum_of,
+        household_of=household_of,
+        row_of=row_of,
+    )
+    try:
+        drawn, taken = await asyncio.to_thread(
+            draw_invitations, extract_data, count=count, seed=seed, oversampling=factors
+        )
+    except InstanceError as exc:
+        raise Invalid(str(exc), slug=exc.code) from exc
+    del extract_data, stratum_of, household_of, row_of
+
+    refs = {
+        r.row: r
+        for r in (
+            await uow.session.execute(
+                sa.select(
+                    extract_rows.c.row,
+                    extract_rows.c.person_ref,
+                    extract_rows.c.household_ref,
+                    extract_rows.c.stratum,
+                ).where(
+                    extract_rows.c.round_id == round_id,
+                    extract_rows.c.row
+                    == sa.any_(sa.bindparam("rows", drawn.tolist(), type_=ARRAY(sa.BigInteger))),
+                )
+            )
+        ).all()
+    }
+    letters = [
+        {
+            "round_id": round_id,
+            "sequence": sequence,
+            "person_ref": refs[row].person_ref,
+            "household_ref": refs[row].household_ref,
+            "stratum": refs[row].stratum,
+        }
+        for sequence, row in enumerate(drawn.tolist(), start=1)
+    ]
+    if letters:
+        await uow.session.execute(sa.insert(invitations), letters)
+    seats = [
+        {
+            **dict(zip(STRATUM_FEATURES, k, strict=True)),
+            "size": int(s.size),
+            "invited": int(taken[i]),
+            "factor": factors.get(k, 1.0),
+        }
+        for i, (k, s) in enumerate(zip(keys, strata, strict=True))
+    ]
+    row = (
+        await uow.session.execute(
+            sa.insert(invitation_draws)
+            .values(
+                round_id=round_id,
+                seed=seed,
+                requested=count,
+                drawn=len(letters),
+                oversampling=[{"where": dict(o.where), "factor": o.factor} for o in oversampling],
+                seats=seats,
+                extract_sha256=extract.sha256,
+            )
+            .returning(invitation_draws)
+        )
+    ).one()
+    batches = max(1, -(-len(letters) // EVENT_BATCH))
+    for b in range(batches):
+        part = letters[b * EVENT_BATCH : (b + 1) * EVENT_BATCH]
+        uow.emit(
+            INVITATIONS_DRAWN,
+            {
+                "round_id": str(round_id),
+                "assembly_id": str(round_.assembly_id),
+                "cohort": round_.cohort,
+                "batch": b + 1,
+                "batches": batches,
+                "total": len(letters),
+                "invitations": [
+                    {
+                        "sequence": x["sequence"],
+                        "person_ref": x["person_ref"],
+                        "household_ref": x["household_ref"],
+                    }
+                    for x in part
+                ],
+            },
+            subject=f"round/{round_id}",
+        )
+    await uow.commit()
+    return row
+
+
+async def get_draw(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
+    await _check_round(round_id, uow=uow)
+    row = (
+        await uow.session.execute(
+            sa.select(invitation_draws).where(invitation_draws.c.round_id == round_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("The round's invitations are not drawn yet.", slug="invitations-not-drawn")
+    return row

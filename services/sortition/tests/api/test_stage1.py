@@ -1,0 +1,179 @@
+"""Stage 1 through the API: a streamed extract with progress, then the invitation letters."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+
+from test_quotas import OPERATOR, open_round
+
+from devstack.pytest_plugin import auth_header
+
+CSV = {**OPERATOR, "Content-Type": "text/csv"}
+HEADER = "person_ref,household_ref,age,gender,citizenship,municipio\n"
+
+
+def extract(rows: int, *, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    lines, household = [HEADER], 0
+    for i in range(rows):
+        if rng.random() < 0.6:
+            household += 1
+        lines.append(
+            f"P{i:06d},H{household:06d},{rng.randint(5, 95)},{rng.choice('FM')},"
+            f"{rng.choices(['IT', 'EU', 'NONEU'], [80, 5, 15])[0]},M{rng.randint(1, 9)}\n"
+        )
+    return "".join(lines)
+
+
+async def drawn_events(nats_url: str, round_id: str, batches: int) -> list[dict]:
+    import nats
+
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        sub = await js.subscribe("sortition.invitations.drawn.v1", ordered_consumer=True)
+        events = []
+        while len(events) < batches:
+            message = await sub.next_msg(timeout=20)
+            data = json.loads(message.data)["data"]
+            if data["round_id"] == round_id:
+                events.append(data)
+        return events
+    finally:
+        await nc.close()
+
+
+async def test_extract_upload_with_progress_then_invitations(start_service, nats_server):
+    sortition, round_ = await open_round(start_service)
+    # progress every 500 rows, so that a small extract shows it
+    _, sortition = await start_service("sortition", extract_progress_every=500)
+    base = f"/v1/rounds/{round_['id']}"
+    body = extract(6000).encode()
+    seen: list[dict] = []
+
+    async def slowly():
+        for at in range(0, len(body), 16_000):
+            yield body[at : at + 16_000]
+            await asyncio.sleep(0.05)
+
+    async def watch():
+        while True:
+            status = await sortition.get(f"{base}/extract", headers=auth_header("auditor"))
+            if status.status_code == 200:
+                seen.append(status.json())
+                if status.json()["status"] != "importing":
+                    return
+            await asyncio.sleep(0.02)
+
+    watcher = asyncio.create_task(watch())
+    uploaded = await sortition.put(
+        f"{base}/extract",
+        content=slowly(),
+        headers={**CSV, "Content-Length": str(len(body))},
+    )
+    await asyncio.wait_for(watcher, 20)
+    assert uploaded.status_code == 200, uploaded.text
+    done = uploaded.json()
+    assert done["status"] == "ready"
+    assert done["rows_read"] == 6000
+    assert 0 < done["eligible"] < 6000  # the under-16s are counted, not eligible
+    assert sum(s["size"] for s in done["strata"]) == done["eligible"]
+    assert done["percent"] == 100.0
+    # the operator saw the import move while it ran
+    moving = [s["rows_read"] for s in seen if s["status"] == "importing"]
+    assert len(set(moving)) >= 2, seen
+    assert moving == sorted(moving)
+
+    drawn = await sortition.post(
+        f"{base}/invitations",
+        json={
+            "count": 400,
+            "seed": "Lotto 2027-01-09",
+            "oversampling": [{"where": {"citizenship": "NONEU"}, "factor": 2}],
+        },
+        headers=OPERATOR,
+    )
+    assert drawn.status_code == 201, drawn.text
+    result = drawn.json()
+    assert result["drawn"] == 400
+    strata = result["strata"]
+    assert sum(s["invited"] for s in strata) == 400
+    noneu = sum(s["invited"] for s in strata if s["citizenship"] == "NONEU")
+    noneu_share = sum(s["size"] for s in strata if s["citizenship"] == "NONEU") / sum(
+        s["size"] for s in strata
+    )
+    # doubled: about twice its share of the letters
+    assert abs(noneu / 400 - 2 * noneu_share / (1 + noneu_share)) < 0.03
+
+    events = await drawn_events(nats_server.url, round_["id"], batches=1)
+    letters = [i for e in events for i in e["invitations"]]
+    assert len(letters) == 400
+    assert events[0]["total"] == 400
+    assert len({x["household_ref"] for x in letters}) == 400  # one letter per household
+    public = await sortition.get(f"/public/v1/rounds/{round_['id']}/invitations")
+    assert public.json()["seed"] == "Lotto 2027-01-09"
+    assert "P0" not in public.text  # no references in public
+
+    again = await sortition.post(f"{base}/invitations", json={"seed": "other"}, headers=OPERATOR)
+    assert again.status_code == 409
+    assert again.json()["type"].endswith(":invitations-drawn")
+    replaced = await sortition.put(f"{base}/extract", content=HEADER, headers=CSV)
+    assert replaced.status_code == 409
+
+
+async def test_same_extract_and_seed_same_letters(start_service, nats_server):
+    sortition, first = await open_round(start_service)
+    membership_round = {"assembly_id": first["assembly_id"], "cohort": "2028", "panel_size": 90}
+    second = (await sortition.post("/v1/rounds", json=membership_round, headers=OPERATOR)).json()
+    body = extract(3000, seed=11)
+    orders = []
+    for round_ in (first, second):
+        base = f"/v1/rounds/{round_['id']}"
+        assert (
+            await sortition.put(f"{base}/extract", content=body, headers=CSV)
+        ).status_code == 200
+        drawn = await sortition.post(
+            f"{base}/invitations", json={"count": 300, "seed": "s"}, headers=OPERATOR
+        )
+        assert drawn.status_code == 201
+        events = await drawn_events(nats_server.url, round_["id"], batches=1)
+        orders.append([x["person_ref"] for x in events[0]["invitations"]])
+    assert orders[0] == orders[1]
+
+
+async def test_bad_extracts_are_named_and_leave_no_half_import(start_service):
+    sortition, round_ = await open_round(start_service)
+    base = f"/v1/rounds/{round_['id']}"
+    missing = await sortition.put(f"{base}/extract", content="person_ref,age\nP1,30\n", headers=CSV)
+    assert missing.status_code == 422
+    assert missing.json()["type"].endswith(":missing-columns")
+    status = (await sortition.get(f"{base}/extract", headers=OPERATOR)).json()
+    assert status["status"] == "failed"
+    assert status["error"]["slug"] == "missing-columns"
+
+    good = extract(200)
+    assert (await sortition.put(f"{base}/extract", content=good, headers=CSV)).status_code == 200
+    bad = good + "P9,H9,old,F,IT,M1\n"
+    rejected = await sortition.put(f"{base}/extract", content=bad, headers=CSV)
+    assert rejected.status_code == 422
+    assert "Row 202" in rejected.json()["detail"]
+    # the failed upload rolled back: no rows of it stayed; a draw needs a ready extract
+    early = await sortition.post(f"{base}/invitations", json={"seed": "s"}, headers=OPERATOR)
+    assert early.status_code == 409
+    assert early.json()["type"].endswith(":extract-not-ready")
+    assert (await sortition.put(f"{base}/extract", content=good, headers=CSV)).status_code == 200
+    unknown = await sortition.post(
+        f"{base}/invitations",
+        json={"seed": "s", "oversampling": [{"where": {"religion": "x"}, "factor": 2}]},
+        headers=OPERATOR,
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["type"].endswith(":invalid-oversampling")
+    wrong_media = await sortition.put(f"{base}/extract", content=good, headers=OPERATOR)
+    assert wrong_media.status_code == 422
+    nobody = await sortition.get(
+        "/v1/rounds/00000000-0000-0000-0000-000000000000/extract", headers=OPERATOR
+    )
+    assert nobody.status_code == 404
