@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -56,6 +56,9 @@ class ServiceDefinition:
     routers: Sequence[APIRouter]
     tags: Sequence[dict[str, str]] = ()
     subscriptions: Sequence[Subscription] = field(default_factory=tuple)
+    #: Long-running background work (schedules, retention), started with the relay and
+    #: the consumers when ``run_workers`` is set and cancelled on shutdown.
+    workers: Sequence[Callable[[FastAPI], Coroutine[Any, Any, None]]] = field(default_factory=tuple)
 
     def consumer_specs(self, settings: ServiceSettings) -> list[tuple[ConsumerSpec, Subscription]]:
         return [
@@ -138,6 +141,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
                         backoff_seconds=settings.consumer_backoff_seconds,
                     )
                     tasks.append(asyncio.create_task(consumer.run(), name=spec.durable))
+                for worker in definition.workers:
+                    tasks.append(asyncio.create_task(worker(app), name=f"{name}-{worker.__name__}"))
             log.info("service started", extra={"workers": len(tasks)})
             yield
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -27,3 +27,16 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Task[Any]], *, timeout: float 
         if pending and loop.time() > deadline:
             log.warning("tasks did not stop", extra={"tasks": [t.get_name() for t in pending]})
             return
+
+
+async def periodic(name: str, seconds: float, step: Callable[[], Awaitable[object]]) -> None:
+    """Run ``step`` every ``seconds`` until cancelled; a failing step is logged and retried
+    on the next tick, so that one bad row does not stop a schedule for good."""
+    while True:
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("periodic task failed", extra={"task": name})
+        await asyncio.sleep(seconds)

@@ -20,6 +20,7 @@ assemblies = sa.Table(
     sa.Column("cohort_interval_months", sa.Integer, nullable=False),
     sa.Column("term_months", sa.Integer, nullable=False),
     sa.Column("training_weeks", sa.Integer, nullable=False),
+    sa.Column("first_cohort_starts_on", sa.Date),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column(
         "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
@@ -30,4 +31,146 @@ assemblies = sa.Table(
     sa.CheckConstraint("seats > 0", name="seats_positive"),
     sa.CheckConstraint("min_age BETWEEN 14 AND 120", name="min_age_range"),
     sa.Index("ix_assemblies_created_at_id", "created_at", "id"),
+)
+
+# What membership knows of sortition's rounds (from its events): the cohort a round fills
+# and the features (with their values) its quotas ask for.
+rounds = sa.Table(
+    "rounds",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("assembly_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("cohort", sa.Text, nullable=False),
+    sa.Column("panel_size", sa.Integer, nullable=False),
+    sa.Column("features", JSONB, nullable=False, server_default="{}"),
+    sa.Column("drawn_at", sa.DateTime(timezone=True)),
+    sa.Column(
+        "opened_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
+
+# One per letter. The code is kept as a digest (to check it) and sealed (for the mail house).
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("round_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("sequence", sa.Integer, nullable=False),
+    sa.Column("person_ref", sa.Text, nullable=False),
+    sa.Column("household_ref", sa.Text, nullable=False),
+    sa.Column("code_digest", sa.Text, nullable=False, unique=True),
+    sa.Column("code_sealed", sa.Text, nullable=False),
+    sa.Column("key_id", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),  # issued | undeliverable | used
+    sa.Column("expires_on", sa.Date, nullable=False),
+    sa.Column("respondent_id", UUID(as_uuid=True)),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("round_id", "person_ref"),
+    sa.Index("ix_invitations_round_id_sequence", "round_id", "sequence"),
+)
+
+# Failed code attempts, per client, for throttling.
+code_failures = sa.Table(
+    "code_failures",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("client", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("ix_code_failures_client_at", "client", "at"),
+)
+
+# A registered person. ``personal`` holds name, contacts, date of birth, accessibility
+# needs and availability, encrypted; the rest is pseudonymous.
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("respondent_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("round_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("assembly_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("invitation_id", UUID(as_uuid=True), nullable=False, unique=True),
+    sa.Column("household_ref", sa.Text, nullable=False),
+    sa.Column("features", JSONB, nullable=False),
+    sa.Column("personal", sa.Text),
+    sa.Column("key_id", sa.Text),
+    sa.Column("channel", sa.Text, nullable=False),
+    sa.Column("listed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("reserve_consent", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("request_digest", sa.Text, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("reply_by", sa.Date),
+    sa.Column("term_starts_on", sa.Date),
+    sa.Column("term_ends_on", sa.Date),
+    sa.Column(
+        "registered_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "state_changed_at",
+        sa.DateTime(timezone=True),
+        nullable=False,
+        server_default=sa.func.now(),
+    ),
+    sa.Column("erased_at", sa.DateTime(timezone=True)),
+    sa.Index("ix_people_round_id", "round_id"),
+    sa.Index("ix_people_assembly_id_state", "assembly_id", "state"),
+    sa.Index("ix_people_registered_at_respondent_id", "registered_at", "respondent_id"),
+)
+
+consents = sa.Table(
+    "consents",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("respondent_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("purpose", sa.Text, nullable=False),
+    sa.Column("granted", sa.Boolean, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# Every change of a person's lifecycle state: who, when, why.
+transitions = sa.Table(
+    "transitions",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("respondent_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("from_state", sa.Text),
+    sa.Column("to_state", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# Every read of personal data: who, when, which record, how.
+personal_data_reads = sa.Table(
+    "personal_data_reads",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("respondent_id", UUID(as_uuid=True)),
+    sa.Column("round_id", UUID(as_uuid=True)),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# Mail-house exports of a round's letters, built in the background with progress.
+exports = sa.Table(
+    "exports",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("round_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("status", sa.Text, nullable=False),  # running | ready | failed
+    sa.Column("total", sa.Integer, nullable=False),
+    sa.Column("done", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("content", sa.Text),
+    sa.Column("requested_by", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
 )

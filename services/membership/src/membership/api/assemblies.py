@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
@@ -29,6 +29,14 @@ class Rotation(BaseModel):
     cohort_interval_months: int = Field(ge=1, le=60, examples=[12])
     term_months: int = Field(ge=1, le=120, examples=[12])
     training_weeks: int = Field(default=2, ge=0, le=52, examples=[2])
+    first_cohort_starts_on: date | None = Field(
+        default=None,
+        description=(
+            "The first day of the first cohort's term. The calendar, the automatic start "
+            "and end of terms and rotation-aware quotas need it."
+        ),
+        examples=["2027-01-11"],
+    )
 
 
 class AssemblyIn(BaseModel):
@@ -50,6 +58,7 @@ class AssemblyIn(BaseModel):
                         "cohort_interval_months": 3,
                         "term_months": 6,
                         "training_weeks": 2,
+                        "first_cohort_starts_on": "2027-01-11",
                     },
                 }
             ]
@@ -90,6 +99,7 @@ def _view(row: Any) -> Assembly:
             cohort_interval_months=row.cohort_interval_months,
             term_months=row.term_months,
             training_weeks=row.training_weeks,
+            first_cohort_starts_on=row.first_cohort_starts_on,
         ),
         version=row.version,
         created_at=row.created_at,

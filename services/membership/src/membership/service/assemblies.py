@@ -37,6 +37,9 @@ def _event_data(row: Any) -> dict[str, Any]:
             "cohort_interval_months": row.cohort_interval_months,
             "term_months": row.term_months,
             "training_weeks": row.training_weeks,
+            "first_cohort_starts_on": (
+                row.first_cohort_starts_on.isoformat() if row.first_cohort_starts_on else None
+            ),
         },
     }
 
@@ -111,3 +114,13 @@ async def update_assembly(
     uow.emit(ASSEMBLY_CONFIGURED, _event_data(row), subject=f"assembly/{row.id}")
     await uow.commit()
     return row
+
+
+def policy_of(row: Any) -> RotationPolicy:
+    return RotationPolicy(
+        cohort_size=row.cohort_size,
+        cohort_interval_months=row.cohort_interval_months,
+        term_months=row.term_months,
+        training_weeks=row.training_weeks,
+        first_cohort_starts_on=row.first_cohort_starts_on,
+    )

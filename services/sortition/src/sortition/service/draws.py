@@ -129,7 +129,12 @@ async def draw(round_id: uuid.UUID, *, seed: str, uow: UnitOfWork) -> Any:
     ).one()
     uow.emit(
         PANEL_SELECTED,
-        {"round_id": str(round_id), "panel": result["panel"], "algorithm": row.algorithm},
+        {
+            "round_id": str(round_id),
+            "panel": result["panel"],
+            "reserves": result["reserves"],
+            "algorithm": row.algorithm,
+        },
         subject=f"round/{round_id}",
     )
     await uow.commit()

@@ -1,0 +1,12 @@
+"""Dependencies of the membership routes."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from membership.context import Context
+
+
+def get_ctx(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx

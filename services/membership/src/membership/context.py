@@ -1,0 +1,29 @@
+"""What the membership use cases need besides a unit of work: settings, the cipher for
+personal data, and the local date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from common.crypto import FieldCipher
+from membership.config import MembershipSettings
+
+MILAN = ZoneInfo("Europe/Rome")
+
+
+@dataclass(frozen=True)
+class Context:
+    settings: MembershipSettings
+    cipher: FieldCipher
+
+    @classmethod
+    def of(cls, settings: MembershipSettings) -> Context:
+        keys = [k.get_secret_value() for k in settings.personal_data_keys]
+        return cls(settings=settings, cipher=FieldCipher(keys))
+
+
+def today() -> date:
+    """Dates of the assembly (terms, deadlines, expiry) are Milan's."""
+    return datetime.now(MILAN).date()

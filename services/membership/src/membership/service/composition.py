@@ -1,0 +1,119 @@
+"""Who sits when, and what the assembly looks like: for operators, for sortition's
+rotation-aware quotas and, with small cells suppressed, for the public."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from common.db import UnitOfWork
+from membership.adapters.tables import people
+from membership.context import Context, today
+from membership.domain import lifecycle as states
+from membership.domain.assemblies import Cohort, calendar
+from membership.service.assemblies import get_assembly, policy_of
+
+SMALLEST_PUBLIC_CELL = 5
+
+
+async def cohorts(
+    assembly_id: uuid.UUID, *, start: date, end: date, uow: UnitOfWork
+) -> list[Cohort]:
+    assembly = await get_assembly(assembly_id, uow=uow)
+    return calendar(policy_of(assembly), start=start, end=end)
+
+
+async def sitting(assembly_id: uuid.UUID, day: date, *, uow: UnitOfWork) -> list[Any]:
+    """The members whose term covers ``day`` and who hold their seat (confirmed, trained,
+    active; or completed, for a day in the past)."""
+    await get_assembly(assembly_id, uow=uow)
+    held = [*states.SEATED] + ([states.COMPLETED] if day < today() else [])
+    return list(
+        (
+            await uow.session.execute(
+                sa.select(people)
+                .where(
+                    people.c.assembly_id == assembly_id,
+                    people.c.state.in_(held),
+                    people.c.term_starts_on <= day,
+                    people.c.term_ends_on >= day,
+                )
+                .order_by(people.c.term_starts_on, people.c.respondent_id)
+            )
+        ).all()
+    )
+
+
+async def continuing(assembly_id: uuid.UUID, day: date, *, uow: UnitOfWork) -> list[Any]:
+    """The members who hold a seat and stay past ``day``: those a new cohort joins."""
+    await get_assembly(assembly_id, uow=uow)
+    return list(
+        (
+            await uow.session.execute(
+                sa.select(people).where(
+                    people.c.assembly_id == assembly_id,
+                    people.c.state.in_(states.SEATED),
+                    people.c.term_ends_on > day,
+                )
+            )
+        ).all()
+    )
+
+
+def by_feature(rows: list[Any]) -> dict[str, dict[str, int]]:
+    counts: dict[str, Counter[str]] = {}
+    for row in rows:
+        for feature, value in row.features.items():
+            counts.setdefault(feature, Counter())[value] += 1
+    return {f: dict(sorted(c.items())) for f, c in sorted(counts.items())}
+
+
+def suppressed(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int | None]]:
+    """Cells of fewer than five people become null: too few to publish."""
+    return {
+        f: {v: (n if n >= SMALLEST_PUBLIC_CELL else None) for v, n in values.items()}
+        for f, values in counts.items()
+    }
+
+
+async def state_counts(assembly_id: uuid.UUID, *, uow: UnitOfWork) -> dict[str, int]:
+    await get_assembly(assembly_id, uow=uow)
+    found: dict[str, int] = dict(
+        (
+            await uow.session.execute(
+                sa.select(people.c.state, sa.func.count())
+                .where(people.c.assembly_id == assembly_id)
+                .group_by(people.c.state)
+            )
+        ).all()
+    )
+    return {s: found.get(s, 0) for s in states.STATES}
+
+
+async def listed_members(
+    assembly_id: uuid.UUID, *, ctx: Context, uow: UnitOfWork
+) -> list[dict[str, str]]:
+    """Active members who chose to be listed: first name and Municipio, nothing else."""
+    await get_assembly(assembly_id, uow=uow)
+    rows = (
+        await uow.session.execute(
+            sa.select(people.c.personal, people.c.features).where(
+                people.c.assembly_id == assembly_id,
+                people.c.state == states.ACTIVE,
+                people.c.listed.is_(True),
+                people.c.personal.is_not(None),
+            )
+        )
+    ).all()
+    members = [
+        {
+            "first_name": ctx.cipher.open(r.personal)["first_name"],
+            "municipio": r.features.get("municipio", ""),
+        }
+        for r in rows
+    ]
+    return sorted(members, key=lambda m: (m["municipio"], m["first_name"]))

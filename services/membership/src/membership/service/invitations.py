@@ -1,0 +1,241 @@
+"""Invitations: one per letter drawn by sortition, each with its code; the mail house's
+export, built in the background with progress; letters returned as undeliverable."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.dialects.postgresql import insert
+
+from common.db import UnitOfWork
+from common.errors import NotFound, PermanentEventError
+from common.events.envelope import Event
+from membership.adapters.tables import exports, invitations, personal_data_reads, rounds
+from membership.context import Context, today
+from membership.domain.codes import digest, new_code, normalise
+
+log = logging.getLogger(__name__)
+EXPORT_BATCH = 1_000
+STALE_EXPORT = timedelta(minutes=2)
+
+
+class _Letter(BaseModel):
+    sequence: int
+    person_ref: str = Field(min_length=1, max_length=200)
+    household_ref: str = Field(min_length=1, max_length=200)
+
+
+class _Drawn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    round_id: uuid.UUID
+    assembly_id: uuid.UUID
+    cohort: str
+    invitations: list[_Letter]
+
+
+def on_invitations_drawn(ctx: Context) -> Callable[..., Any]:
+    async def handle(event: Event, *, uow: UnitOfWork) -> None:
+        """One invitation, with a fresh code, per letter of the batch."""
+        try:
+            data = _Drawn.model_validate(event.data)
+        except ValidationError as exc:
+            raise PermanentEventError(f"invalid invitations: {exc.error_count()}") from exc
+        known = (
+            await uow.session.execute(sa.select(rounds.c.id).where(rounds.c.id == data.round_id))
+        ).first()
+        if known is None:
+            raise PermanentEventError("invitations for a round membership does not know")
+        expires = today() + timedelta(days=ctx.settings.invitation_valid_days)
+        rows = []
+        for letter in data.invitations:
+            code = new_code()
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "round_id": data.round_id,
+                    "sequence": letter.sequence,
+                    "person_ref": letter.person_ref,
+                    "household_ref": letter.household_ref,
+                    "code_digest": digest(normalise(code) or ""),
+                    "code_sealed": ctx.cipher.seal(code),
+                    "key_id": ctx.cipher.current_key_id,
+                    "status": "issued",
+                    "expires_on": expires,
+                }
+            )
+        if rows:
+            await uow.session.execute(
+                insert(invitations).on_conflict_do_nothing(
+                    index_elements=[invitations.c.round_id, invitations.c.person_ref]
+                ),
+                rows,
+            )
+
+    handle.__name__ = "on_invitations_drawn"
+    return handle
+
+
+async def counts(round_id: uuid.UUID, *, uow: UnitOfWork) -> dict[str, int]:
+    rows = (
+        await uow.session.execute(
+            sa.select(invitations.c.status, sa.func.count())
+            .where(invitations.c.round_id == round_id)
+            .group_by(invitations.c.status)
+        )
+    ).all()
+    found = {status: n for status, n in rows}
+    return {s: found.get(s, 0) for s in ("issued", "undeliverable", "used")}
+
+
+async def mark_undeliverable(
+    round_id: uuid.UUID, person_refs: list[str], *, uow: UnitOfWork
+) -> dict[str, Any]:
+    marked = (
+        await uow.session.execute(
+            sa.update(invitations)
+            .where(
+                invitations.c.round_id == round_id,
+                invitations.c.person_ref.in_(person_refs),
+                invitations.c.status == "issued",
+            )
+            .values(status="undeliverable")
+            .returning(invitations.c.person_ref)
+        )
+    ).scalars()
+    marked_refs = set(marked)
+    present = set(
+        (
+            await uow.session.execute(
+                sa.select(invitations.c.person_ref, invitations.c.status).where(
+                    invitations.c.round_id == round_id,
+                    invitations.c.person_ref.in_(person_refs),
+                )
+            )
+        ).all()
+    )
+    await uow.commit()
+    return {
+        "marked": len(marked_refs),
+        "unknown": sorted(set(person_refs) - {ref for ref, _ in present}),
+        "already_registered": sorted(ref for ref, status in present if status == "used"),
+    }
+
+
+async def start_export(round_id: uuid.UUID, *, actor: str, uow: UnitOfWork) -> Any:
+    total = (
+        await uow.session.execute(
+            sa.select(sa.func.count()).where(
+                invitations.c.round_id == round_id, invitations.c.status == "issued"
+            )
+        )
+    ).scalar_one()
+    row = (
+        await uow.session.execute(
+            sa.insert(exports)
+            .values(
+                id=uuid.uuid4(),
+                round_id=round_id,
+                status="running",
+                total=total,
+                requested_by=actor,
+            )
+            .returning(exports)
+        )
+    ).one()
+    await uow.commit()
+    return row
+
+
+async def run_export(
+    export_id: uuid.UUID, *, ctx: Context, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    """Builds the mail-merge CSV a batch at a time, writing its progress as it goes."""
+    try:
+        async with uow_factory() as uow:
+            job = (
+                await uow.session.execute(sa.select(exports).where(exports.c.id == export_id))
+            ).one()
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["person_ref", "code", "registration_url", "reply_by"])
+        after, done = 0, 0
+        while True:
+            async with uow_factory() as uow:
+                batch = (
+                    await uow.session.execute(
+                        sa.select(invitations)
+                        .where(
+                            invitations.c.round_id == job.round_id,
+                            invitations.c.status == "issued",
+                            invitations.c.sequence > after,
+                        )
+                        .order_by(invitations.c.sequence)
+                        .limit(EXPORT_BATCH)
+                    )
+                ).all()
+                for letter in batch:
+                    writer.writerow(
+                        [
+                            letter.person_ref,
+                            ctx.cipher.open(letter.code_sealed),
+                            ctx.settings.registration_url,
+                            letter.expires_on.isoformat(),
+                        ]
+                    )
+                done += len(batch)
+                last = not batch or len(batch) < EXPORT_BATCH
+                values: dict[str, Any] = {"done": done, "updated_at": sa.func.now()}
+                if last:
+                    values |= {
+                        "status": "ready",
+                        "content": out.getvalue(),
+                        "finished_at": sa.func.now(),
+                        "total": done,
+                    }
+                await uow.session.execute(
+                    sa.update(exports).where(exports.c.id == export_id).values(**values)
+                )
+                await uow.commit()
+                if last:
+                    return
+                after = batch[-1].sequence
+            await asyncio.sleep(0)
+    except Exception:
+        log.exception("export failed", extra={"export_id": str(export_id)})
+        async with uow_factory() as uow:
+            await uow.session.execute(
+                sa.update(exports)
+                .where(exports.c.id == export_id)
+                .values(status="failed", finished_at=sa.func.now(), updated_at=sa.func.now())
+            )
+            await uow.commit()
+
+
+async def get_export(export_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
+    row = (await uow.session.execute(sa.select(exports).where(exports.c.id == export_id))).first()
+    if row is None:
+        raise NotFound("No export with that id.", slug="export-not-found")
+    now = (await uow.session.execute(sa.select(sa.func.now()))).scalar_one()
+    if row.status == "running" and now - row.updated_at > STALE_EXPORT:
+        row = row._replace(status="interrupted")  # its process stopped: ask for a new one
+    return row
+
+
+async def record_download(export: Any, *, actor: str, uow: UnitOfWork) -> None:
+    """The letters' codes open registrations: who downloaded them is kept."""
+    await uow.session.execute(
+        sa.insert(personal_data_reads).values(
+            actor=actor, round_id=export.round_id, action="download-letters"
+        )
+    )
+    await uow.commit()

@@ -1,0 +1,278 @@
+"""Personal data: reads (each one audited), the right of access, erasure on request and by
+retention, and the re-encryption that key rotation needs."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from common.db import UnitOfWork
+from common.errors import Conflict, NotFound
+from common.http.pagination import PageParams, keyset_page, page_of
+from membership.adapters.tables import (
+    consents,
+    invitations,
+    people,
+    personal_data_reads,
+    rounds,
+    transitions,
+)
+from membership.context import Context, today
+from membership.domain import lifecycle as states
+
+PERSON_ERASED = "membership.person.erased.v1"
+FORMER = (states.COMPLETED, states.WITHDRAWN, states.DECLINED, states.UNREACHABLE)
+ROTATE_BATCH = 500
+
+
+async def _audit(
+    actor: str, action: str, *, uow: UnitOfWork, respondent_id: uuid.UUID | None = None
+) -> None:
+    await uow.session.execute(
+        sa.insert(personal_data_reads).values(
+            actor=actor, respondent_id=respondent_id, action=action
+        )
+    )
+
+
+async def _row(respondent_id: uuid.UUID, *, uow: UnitOfWork, lock: bool = False) -> Any:
+    stmt = sa.select(people).where(people.c.respondent_id == respondent_id)
+    row = (await uow.session.execute(stmt.with_for_update() if lock else stmt)).first()
+    if row is None:
+        raise NotFound("No person with that respondent id.", slug="person-not-found")
+    return row
+
+
+async def read_person(
+    respondent_id: uuid.UUID, *, actor: str, ctx: Context, uow: UnitOfWork
+) -> tuple[Any, dict[str, Any] | None]:
+    """The person with their personal fields opened; the read is recorded."""
+    row = await _row(respondent_id, uow=uow)
+    await _audit(actor, "read", respondent_id=respondent_id, uow=uow)
+    await uow.commit()
+    return row, ctx.cipher.open(row.personal) if row.personal else None
+
+
+async def list_people(
+    params: PageParams,
+    *,
+    round_id: uuid.UUID | None,
+    state: str | None,
+    uow: UnitOfWork,
+) -> tuple[list[Any], str | None]:
+    """Pseudonymous rows only: no personal field leaves through a list."""
+    stmt = sa.select(people)
+    if round_id is not None:
+        stmt = stmt.where(people.c.round_id == round_id)
+    if state is not None:
+        stmt = stmt.where(people.c.state == state)
+    stmt = keyset_page(
+        stmt, created_at=people.c.registered_at, id=people.c.respondent_id, params=params
+    )
+    return page_of((await uow.session.execute(stmt)).all(), params)
+
+
+async def access_export(
+    respondent_id: uuid.UUID, *, actor: str, ctx: Context, uow: UnitOfWork
+) -> dict[str, Any]:
+    """Everything held about a person (the right of access), and the record of the export."""
+    row = await _row(respondent_id, uow=uow)
+    letter = (
+        await uow.session.execute(
+            sa.select(invitations).where(invitations.c.id == row.invitation_id)
+        )
+    ).one()
+    given = (
+        await uow.session.execute(
+            sa.select(consents)
+            .where(consents.c.respondent_id == respondent_id)
+            .order_by(consents.c.id)
+        )
+    ).all()
+    moves = (
+        await uow.session.execute(
+            sa.select(transitions)
+            .where(transitions.c.respondent_id == respondent_id)
+            .order_by(transitions.c.id)
+        )
+    ).all()
+    await _audit(actor, "access-export", respondent_id=respondent_id, uow=uow)
+    reads = (
+        await uow.session.execute(
+            sa.select(personal_data_reads)
+            .where(personal_data_reads.c.respondent_id == respondent_id)
+            .order_by(personal_data_reads.c.id)
+        )
+    ).all()
+    await uow.commit()
+    return {
+        "respondent_id": str(row.respondent_id),
+        "round_id": str(row.round_id),
+        "assembly_id": str(row.assembly_id),
+        "personal": ctx.cipher.open(row.personal) if row.personal else None,
+        "erased_at": row.erased_at.isoformat() if row.erased_at else None,
+        "features": row.features,
+        "household_ref": row.household_ref,
+        "channel": row.channel,
+        "listed": row.listed,
+        "state": row.state,
+        "term_starts_on": row.term_starts_on.isoformat() if row.term_starts_on else None,
+        "term_ends_on": row.term_ends_on.isoformat() if row.term_ends_on else None,
+        "registered_at": row.registered_at.isoformat(),
+        "invitation": {
+            "person_ref": letter.person_ref,
+            "expires_on": letter.expires_on.isoformat(),
+            "used_at": letter.used_at.isoformat() if letter.used_at else None,
+        },
+        "consents": [
+            {"purpose": c.purpose, "granted": c.granted, "source": c.source, "at": c.at.isoformat()}
+            for c in given
+        ],
+        "history": [
+            {
+                "from": t.from_state,
+                "to": t.to_state,
+                "actor": t.actor,
+                "reason": t.reason,
+                "at": t.at.isoformat(),
+            }
+            for t in moves
+        ],
+        "reads": [{"actor": r.actor, "action": r.action, "at": r.at.isoformat()} for r in reads],
+    }
+
+
+async def _erase(row: Any, *, actor: str, reason: str, uow: UnitOfWork) -> None:
+    await uow.session.execute(
+        sa.update(people)
+        .where(people.c.respondent_id == row.respondent_id)
+        .values(
+            personal=None,
+            key_id=None,
+            listed=False,
+            request_digest="",
+            erased_at=sa.func.now(),
+        )
+    )
+    await _audit(actor, f"erase: {reason}", respondent_id=row.respondent_id, uow=uow)
+    uow.emit(
+        PERSON_ERASED,
+        {"respondent_id": str(row.respondent_id), "round_id": str(row.round_id)},
+        subject=f"person/{row.respondent_id}",
+    )
+
+
+async def erase(respondent_id: uuid.UUID, *, actor: str, reason: str, uow: UnitOfWork) -> Any:
+    """Erasure on request: the personal fields go, the pseudonymous id and history stay."""
+    row = await _row(respondent_id, uow=uow, lock=True)
+    if row.erased_at is not None:
+        raise Conflict("This person's data is already erased.", slug="already-erased")
+    if row.state in states.SEATED:
+        raise Conflict(
+            "A sitting member's data is needed to run the assembly: record the withdrawal first.",
+            slug="member-sitting",
+        )
+    await _erase(row, actor=actor, reason=reason, uow=uow)
+    await uow.commit()
+    return await _row(respondent_id, uow=uow)
+
+
+async def reads(
+    respondent_id: uuid.UUID | None, params: PageParams, *, uow: UnitOfWork
+) -> list[Any]:
+    stmt = sa.select(personal_data_reads).order_by(personal_data_reads.c.id.desc())
+    if respondent_id is not None:
+        stmt = stmt.where(personal_data_reads.c.respondent_id == respondent_id)
+    return list((await uow.session.execute(stmt.limit(params.limit))).all())
+
+
+async def apply_retention(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) -> int:
+    """Erase, one person per transaction: respondents not selected (nor kept on a reserve
+    list by their consent) some time after the draw, and former members some time after
+    their term or their leaving."""
+    settings = ctx.settings
+    not_selected = sa.and_(
+        people.c.state.in_([states.NOT_SELECTED, states.RESERVE]),
+        people.c.reserve_consent.is_(False),
+        rounds.c.drawn_at < sa.func.now() - timedelta(days=settings.retention_not_selected_days),
+    )
+    former_since = sa.func.coalesce(
+        sa.case(
+            (people.c.state == states.COMPLETED, people.c.term_ends_on),
+            else_=sa.cast(people.c.state_changed_at, sa.Date),
+        ),
+        sa.cast(people.c.state_changed_at, sa.Date),
+    )
+    former = sa.and_(
+        people.c.state.in_(FORMER),
+        former_since < today() - timedelta(days=settings.retention_former_members_days),
+    )
+    erased = 0
+    while True:
+        async with uow_factory() as uow:
+            row = (
+                await uow.session.execute(
+                    sa.select(people)
+                    .join(rounds, rounds.c.id == people.c.round_id)
+                    .where(people.c.erased_at.is_(None), sa.or_(not_selected, former))
+                    .limit(1)
+                    .with_for_update(of=people, skip_locked=True)
+                )
+            ).first()
+            if row is None:
+                return erased
+            await _erase(row, actor="retention", reason="retention period over", uow=uow)
+            await uow.commit()
+            erased += 1
+
+
+async def rotate_keys(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) -> int:
+    """Re-encrypt, under the current key, what an older configured key sealed; a batch at
+    a time. Values under a key this instance does not hold are left for one that does."""
+    current = ctx.cipher.current_key_id
+    older = [k for k in ctx.cipher.key_ids if k != current]
+    moved = 0
+    if not older:
+        return 0
+    for table, key in ((people, people.c.respondent_id), (invitations, invitations.c.id)):
+        sealed = table.c.personal if table is people else table.c.code_sealed
+        while True:
+            async with uow_factory() as uow:
+                batch = (
+                    await uow.session.execute(
+                        sa.select(key, sealed)
+                        .where(table.c.key_id.in_(older), sealed.is_not(None))
+                        .limit(ROTATE_BATCH)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).all()
+                if not batch:
+                    break
+                for row_key, value in batch:
+                    await uow.session.execute(
+                        sa.update(table)
+                        .where(key == row_key)
+                        .values({sealed.name: ctx.cipher.rotate(value), "key_id": current})
+                    )
+                await uow.commit()
+                moved += len(batch)
+    return moved
+
+
+async def key_usage(*, uow: UnitOfWork) -> dict[str, int]:
+    """How many sealed values each key holds: an old key may go when it holds none."""
+    found: dict[str, int] = {}
+    for table in (people, invitations):
+        for key_id, n in (
+            await uow.session.execute(
+                sa.select(table.c.key_id, sa.func.count())
+                .where(table.c.key_id.is_not(None))
+                .group_by(table.c.key_id)
+            )
+        ).all():
+            found[key_id] = found.get(key_id, 0) + n
+    return found

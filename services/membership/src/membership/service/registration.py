@@ -1,0 +1,264 @@
+"""Registration with an invitation code.
+
+Checks, in order: the client is not throttled; the code is well formed (its check
+character), known, not used by someone else and not expired; the person is old enough on
+the day their cohort starts; their features are the round's. The personal fields are
+sealed; sortition hears of the person only as a pseudonymous respondent id, a household
+reference and features. The same registration sent twice is one registration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from common.db import UnitOfWork
+from common.errors import Conflict, DomainError, Invalid
+from membership.adapters.tables import code_failures, consents, invitations, people, transitions
+from membership.context import Context, today
+from membership.domain.codes import digest, normalise
+from membership.domain.lifecycle import REGISTERED
+from membership.service.rounds import get_round, round_cohort
+
+RESPONDENT_REGISTERED = "membership.respondent.registered.v1"
+REQUIRED_FEATURES = ("gender", "citizenship", "municipio")
+_BAND = re.compile(r"^(\d+)\s*(?:-\s*(\d+)|\+)$")
+
+
+class TooManyRequests(DomainError):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+
+@dataclass(frozen=True)
+class Registration:
+    code: str
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    date_of_birth: date
+    features: dict[str, str]
+    consents: dict[str, bool]
+    accessibility_needs: str | None
+    availability: list[str] = field(default_factory=list)
+    listed: bool = False
+    channel: str = "online"
+
+    def personal(self) -> dict[str, Any]:
+        return {
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "email": self.email,
+            "phone": self.phone,
+            "date_of_birth": self.date_of_birth.isoformat(),
+            "accessibility_needs": self.accessibility_needs,
+            "availability": self.availability,
+        }
+
+    def digest(self) -> str:
+        canonical = {
+            **self.__dict__,
+            "code": normalise(self.code),
+            "date_of_birth": str(self.date_of_birth),
+        }
+        return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def band_of(age: int, bands: list[str]) -> str | None:
+    """The round's age band (``16-29``, ``75+``) an age falls in."""
+    for band in bands:
+        match = _BAND.match(band.strip())
+        if match:
+            low, high = int(match[1]), int(match[2]) if match[2] else 200
+            if low <= age <= high:
+                return band
+    return None
+
+
+async def _throttle(client: str, ctx: Context, *, uow: UnitOfWork) -> None:
+    window = timedelta(seconds=ctx.settings.code_failure_window_seconds)
+    row = (
+        await uow.session.execute(
+            sa.select(sa.func.count(), sa.func.min(code_failures.c.at), sa.func.now()).where(
+                code_failures.c.client == client, code_failures.c.at > sa.func.now() - window
+            )
+        )
+    ).one()
+    failures, oldest, now = row
+    if failures >= ctx.settings.code_failures_allowed:
+        retry = max(1, int((oldest + window - now).total_seconds()) + 1)
+        raise TooManyRequests(
+            f"Too many wrong codes from this client: try again in {retry} seconds.",
+            headers={"Retry-After": str(retry)},
+        )
+
+
+async def _fail(client: str, error: DomainError, *, uow: UnitOfWork) -> DomainError:
+    """A failed code counts against the client, even though the request fails."""
+    await uow.session.execute(sa.insert(code_failures).values(client=client))
+    await uow.commit()
+    return error
+
+
+async def register(
+    reg: Registration, *, client: str, actor: str, ctx: Context, uow: UnitOfWork
+) -> tuple[Any, bool]:
+    """The person's row, and whether this request created it (False: a repeat)."""
+    await _throttle(client, ctx, uow=uow)
+    compact = normalise(reg.code)
+    if compact is None:
+        raise await _fail(
+            client,
+            Invalid(
+                "That is not an invitation code: check each character (the last one checks "
+                "the others).",
+                slug="invalid-code",
+            ),
+            uow=uow,
+        )
+    letter = (
+        await uow.session.execute(
+            sa.select(invitations)
+            .where(invitations.c.code_digest == digest(compact))
+            .with_for_update()
+        )
+    ).first()
+    if letter is None:
+        raise await _fail(
+            client, Invalid("No invitation has this code.", slug="unknown-code"), uow=uow
+        )
+    if letter.status == "used":
+        person = (
+            await uow.session.execute(sa.select(people).where(people.c.invitation_id == letter.id))
+        ).one()
+        if person.request_digest == reg.digest():
+            return person, False
+        raise Conflict("This invitation code has already been used.", slug="code-used")
+    if letter.expires_on < today():
+        raise Invalid(
+            f"This invitation expired on {letter.expires_on.isoformat()}.", slug="code-expired"
+        )
+
+    round_ = await get_round(letter.round_id, uow=uow)
+    assembly, cohort = await round_cohort(round_, uow=uow)
+    starts = cohort.starts_on if cohort else today()
+    age = age_on(reg.date_of_birth, starts)
+    if reg.date_of_birth > today() or age > 120:
+        raise Invalid("The date of birth is not plausible.", slug="invalid-date-of-birth")
+    if age < assembly.min_age:
+        raise Invalid(
+            f"Members must be at least {assembly.min_age} on {starts.isoformat()}, when the "
+            "term starts.",
+            slug="under-age",
+        )
+    features = _check_features(reg.features, round_.features, age=age)
+
+    respondent_id = uuid.uuid4()
+    person = (
+        await uow.session.execute(
+            sa.insert(people)
+            .values(
+                respondent_id=respondent_id,
+                round_id=letter.round_id,
+                assembly_id=round_.assembly_id,
+                invitation_id=letter.id,
+                household_ref=letter.household_ref,
+                features=features,
+                personal=ctx.cipher.seal(reg.personal()),
+                key_id=ctx.cipher.current_key_id,
+                channel=reg.channel,
+                listed=reg.listed,
+                reserve_consent=reg.consents.get("reserve_list", False),
+                request_digest=reg.digest(),
+                state=REGISTERED,
+            )
+            .returning(people)
+        )
+    ).one()
+    await uow.session.execute(
+        sa.update(invitations)
+        .where(invitations.c.id == letter.id)
+        .values(status="used", used_at=sa.func.now(), respondent_id=respondent_id)
+    )
+    if reg.consents:
+        await uow.session.execute(
+            sa.insert(consents),
+            [
+                {
+                    "respondent_id": respondent_id,
+                    "purpose": purpose,
+                    "granted": granted,
+                    "source": reg.channel,
+                }
+                for purpose, granted in sorted(reg.consents.items())
+            ],
+        )
+    await uow.session.execute(
+        sa.insert(transitions).values(
+            respondent_id=respondent_id,
+            from_state=None,
+            to_state=REGISTERED,
+            actor=actor,
+            reason=f"registered ({reg.channel})",
+        )
+    )
+    uow.emit(
+        RESPONDENT_REGISTERED,
+        {
+            "round_id": str(letter.round_id),
+            "respondent_id": str(respondent_id),
+            "household": letter.household_ref,
+            "features": features,
+        },
+        subject=f"round/{letter.round_id}",
+    )
+    await uow.commit()
+    return person, True
+
+
+def _check_features(
+    given: dict[str, str], asked: dict[str, list[str]], *, age: int
+) -> dict[str, str]:
+    """The features to keep: the round's (age band derived from the date of birth when
+    the round asks for one), each with one of the round's values."""
+    features = {k.strip(): v.strip() for k, v in given.items()}
+    missing = [f for f in REQUIRED_FEATURES if not features.get(f)]
+    for name, values in asked.items():
+        if name in features:
+            continue
+        if name in ("age_band", "age"):
+            band = band_of(age, values)
+            if band is None:
+                raise Invalid(
+                    f"An age of {age} is in none of the round's bands ({', '.join(values)}).",
+                    slug="unknown-feature-value",
+                )
+            features[name] = band
+        else:
+            missing.append(name)
+    if missing:
+        raise Invalid(
+            f"The round asks for {', '.join(sorted(set(missing)))}.", slug="missing-feature"
+        )
+    if asked:
+        extra = sorted(set(features) - set(asked) - set(REQUIRED_FEATURES))
+        if extra:
+            raise Invalid(f"The round does not ask for {', '.join(extra)}.", slug="unknown-feature")
+        for name, value in features.items():
+            if name in asked and value not in asked[name]:
+                raise Invalid(
+                    f"{value!r} is not a value of {name} in this round ({', '.join(asked[name])}).",
+                    slug="unknown-feature-value",
+                )
+    return features

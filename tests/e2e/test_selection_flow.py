@@ -1,0 +1,476 @@
+"""Across sortition and membership, through their APIs and events: a registry extract goes
+through stage 1, membership issues codes and the mail-house export, people register (bad
+registrations get clear problems), sortition's pool fills, the draw selects the panel,
+members appear as selected, a decline brings a replacement, and confirmation and training
+lead to a term that starts by the calendar. Nothing personal reaches a public route, an
+event, a log line or a clear-text column."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import random
+from datetime import date, timedelta
+
+import asyncpg
+from event_helpers import plain
+from test_stage1 import extract
+
+from devstack.pytest_plugin import auth_header, eventually
+from membership.domain.codes import new_code
+
+OPERATOR = auth_header("operator")
+INTEGRATION = auth_header("integration", subject="milano-partecipa")
+PANEL = 10
+QUOTAS = (
+    "feature,value,min,max\n"
+    "gender,F,4,6\ngender,M,4,6\n"
+    "municipio,M1,2,5\nmunicipio,M2,2,5\nmunicipio,M3,2,5\n"
+    "age_band,16-39,2,7\nage_band,40+,3,8\n"
+)
+
+
+async def set_up(start_service, *, first_cohort: date, **membership_settings):
+    _, sortition = await start_service("sortition")
+    _, membership = await start_service("membership", schedule_seconds=0.3, **membership_settings)
+    assembly = await membership.post(
+        "/v1/assemblies",
+        json={
+            "name": {"it": "Assemblea", "en": "Assembly"},
+            "seats": 90,
+            "min_age": 16,
+            "rotation": {
+                "cohort_size": 90,
+                "cohort_interval_months": 12,
+                "term_months": 12,
+                "training_weeks": 2,
+                "first_cohort_starts_on": first_cohort.isoformat(),
+            },
+        },
+        headers=OPERATOR,
+    )
+    assert assembly.status_code == 201, assembly.text
+    assembly_id = assembly.json()["id"]
+    body = {"assembly_id": assembly_id, "cohort": f"{first_cohort:%Y-%m}", "panel_size": PANEL}
+
+    async def opened():
+        response = await sortition.post("/v1/rounds", json=body, headers=OPERATOR)
+        return response.json() if response.status_code == 201 else None
+
+    round_id = (await eventually(opened))["id"]
+    base = f"/v1/rounds/{round_id}"
+    quotas = await sortition.put(
+        f"{base}/quotas",
+        content=QUOTAS,
+        headers={**OPERATOR, "If-Match": '"1"', "Content-Type": "text/csv"},
+    )
+    assert quotas.status_code == 200, quotas.text
+    uploaded = await sortition.put(
+        f"{base}/extract",
+        content=extract(2000, seed=3),
+        headers={**OPERATOR, "Content-Type": "text/csv"},
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    drawn = await sortition.post(
+        f"{base}/invitations", json={"count": 200, "seed": "letters"}, headers=OPERATOR
+    )
+    assert drawn.status_code == 201, drawn.text
+    return sortition, membership, assembly_id, round_id
+
+
+async def letters(membership, round_id: str) -> list[dict]:
+    async def issued():
+        counts = await membership.get(f"/v1/rounds/{round_id}/invitations", headers=OPERATOR)
+        return counts.json() if counts.status_code == 200 and counts.json()["issued"] else None
+
+    assert (await eventually(issued)) == {"issued": 200, "undeliverable": 0, "used": 0}
+    started = await membership.post(f"/v1/rounds/{round_id}/exports", headers=OPERATOR)
+    assert started.status_code == 202, started.text
+
+    async def ready():
+        job = (await membership.get(started.headers["Location"], headers=OPERATOR)).json()
+        return job if job["status"] == "ready" else None
+
+    job = await eventually(ready)
+    assert job["done"] == job["total"] == 200
+    assert job["percent"] == 100.0
+    file = await membership.get(job["file"], headers=OPERATOR)
+    assert file.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(file.text)))
+    assert list(rows[0]) == ["person_ref", "code", "registration_url", "reply_by"]
+    return rows
+
+
+def registration(code: str, rng: random.Random, n: int, **changes) -> dict:
+    age = rng.randint(18, 80)
+    return {
+        "code": code,
+        "first_name": f"Nome{n}",
+        "last_name": f"Cognome{n}",
+        "email": f"persona{n}@example.org",
+        "phone": f"+39 02 555 {n:04d}",
+        "date_of_birth": (date(2026, 1, 1) - timedelta(days=365 * age + 30)).isoformat(),
+        "features": {
+            "gender": "FM"[n % 2],
+            "citizenship": "IT",
+            "municipio": f"M{1 + n % 3}",
+        },
+        "consents": {"participation": True, "public_listing": n % 4 == 0},
+        "availability": ["weekday evenings"],
+        **changes,
+    }
+
+
+async def test_from_letters_to_a_term(start_service, service_urls, capfd):
+    today = date.today()
+    sortition, membership, assembly_id, round_id = await set_up(
+        start_service, first_cohort=today - timedelta(days=20)
+    )
+    rows = await letters(membership, round_id)
+    rng = random.Random(5)
+
+    # bad registrations, each with its problem
+    good = registration(rows[0]["code"], rng, 0)
+    checks = [
+        (
+            registration(
+                rows[0]["code"][:-1] + "0"
+                if not rows[0]["code"].endswith("0")
+                else rows[0]["code"][:-1] + "1",
+                rng,
+                1,
+            ),
+            422,
+            "invalid-code",
+        ),
+        (registration(new_code(), rng, 1), 422, "unknown-code"),
+        (
+            registration(
+                rows[1]["code"], rng, 1, date_of_birth=str(today.replace(year=today.year - 12))
+            ),
+            422,
+            "under-age",
+        ),
+        (
+            registration(rows[1]["code"], rng, 1, features={**good["features"], "municipio": "M9"}),
+            422,
+            "unknown-feature-value",
+        ),
+        (
+            registration(rows[1]["code"], rng, 1, consents={"participation": False}),
+            422,
+            "consent-required",
+        ),
+    ]
+    for body, status, slug in checks:
+        response = await membership.post("/v1/registrations", json=body, headers=INTEGRATION)
+        assert response.status_code == status, (slug, response.text)
+        assert response.json()["type"].endswith(f":{slug}"), response.text
+    first = await membership.post("/v1/registrations", json=good, headers=INTEGRATION)
+    assert first.status_code == 201, first.text
+    again = await membership.post("/v1/registrations", json=good, headers=INTEGRATION)
+    assert again.status_code == 200
+    assert again.json()["respondent_id"] == first.json()["respondent_id"]
+    other = await membership.post(
+        "/v1/registrations", json={**good, "first_name": "Altro"}, headers=INTEGRATION
+    )
+    assert other.status_code == 409
+    assert other.json()["type"].endswith(":code-used")
+    connection = await asyncpg.connect(plain(service_urls["membership"]))
+    try:
+        await connection.execute(
+            "UPDATE membership.invitations SET expires_on = current_date - 1 WHERE person_ref = $1",
+            rows[2]["person_ref"],
+        )
+    finally:
+        await connection.close()
+    expired = await membership.post(
+        "/v1/registrations", json=registration(rows[2]["code"], rng, 2), headers=INTEGRATION
+    )
+    assert expired.status_code == 422
+    assert expired.json()["type"].endswith(":code-expired")
+
+    # 59 more register; by phone through an operator too
+    for n, row in enumerate(rows[3:62], start=3):
+        body = registration(row["code"], rng, n, channel="phone" if n % 10 == 0 else "online")
+        headers = OPERATOR if body["channel"] == "phone" else INTEGRATION
+        response = await membership.post("/v1/registrations", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+
+    # sortition's pool fills through the event
+    async def pool_full():
+        pool = await sortition.get(f"/v1/rounds/{round_id}/pool", headers=OPERATOR)
+        return pool.json() if pool.status_code == 200 and pool.json()["respondents"] == 60 else None
+
+    pool = await eventually(pool_full)
+    assert pool["households_rule"] is True
+    assert set(pool["by_feature"]["age_band"]) == {"16-39", "40+"}  # derived from birth dates
+    report = (await sortition.get(f"/v1/rounds/{round_id}/feasibility", headers=OPERATOR)).json()
+    assert report["feasible"] is True, report
+
+    seed = "draw-seed"
+    digest = hashlib.sha256(seed.encode()).hexdigest()
+    committed = await sortition.post(
+        f"/v1/rounds/{round_id}/commitment", json={"seed_sha256": digest}, headers=OPERATOR
+    )
+    assert committed.status_code == 201, committed.text
+    drawn = await sortition.post(
+        f"/v1/rounds/{round_id}/draw", json={"seed": seed}, headers=OPERATOR
+    )
+    assert drawn.status_code == 200, drawn.text
+    panel = drawn.json()["panel"]
+    assert len(panel) == PANEL
+
+    async def people_in(state: str) -> list[dict]:
+        page = await membership.get(
+            "/v1/people",
+            params={"round_id": round_id, "state": state, "limit": 100},
+            headers=OPERATOR,
+        )
+        return page.json()["items"]
+
+    async def selected():
+        found = await people_in("selected")
+        return found if len(found) == PANEL else None
+
+    chosen = await eventually(selected)
+    assert {p["respondent_id"] for p in chosen} == set(panel)
+    assert all(p["reply_by"] == str(today + timedelta(days=15)) for p in chosen)
+    assert len(await people_in("reserve")) + len(await people_in("not_selected")) == 50
+
+    # a decline brings a replacement from sortition
+    leaving = panel[0]
+    person = await membership.get(f"/v1/people/{leaving}", headers=OPERATOR)
+    assert person.json()["personal"]["first_name"].startswith("Nome")
+    declined = await membership.post(
+        f"/v1/people/{leaving}/transitions",
+        json={"to": "declined", "reason": "moving abroad"},
+        headers={**OPERATOR, "If-Match": person.headers["ETag"]},
+    )
+    assert declined.status_code == 200, declined.text
+
+    async def replaced():
+        found = await people_in("selected")
+        ids = {p["respondent_id"] for p in found}
+        return ids if len(found) == PANEL and leaving not in ids else None
+
+    now_selected = await eventually(replaced)
+    joining = (now_selected - set(panel)).pop()
+    history = (await membership.get(f"/v1/people/{joining}/history", headers=OPERATOR)).json()
+    assert history[-1]["to_state"] == "selected"
+    assert history[-1]["reason"] == f"replaces {leaving}"
+
+    # an invalid step is refused; confirm, train, and the term starts by the calendar
+    member = panel[1]
+    version = '"2"'
+    wrong = await membership.post(
+        f"/v1/people/{member}/transitions",
+        json={"to": "active"},
+        headers={**OPERATOR, "If-Match": version},
+    )
+    assert wrong.status_code == 409
+    assert wrong.json()["type"].endswith(":invalid-transition")
+    for target in ("confirmed", "trained"):
+        moved = await membership.post(
+            f"/v1/people/{member}/transitions",
+            json={"to": target},
+            headers={**OPERATOR, "If-Match": version},
+        )
+        assert moved.status_code == 200, moved.text
+        version = moved.headers["ETag"]
+    assert moved.json()["term_starts_on"] == str(today - timedelta(days=20))
+
+    async def active():
+        found = await people_in("active")
+        return found if found else None
+
+    assert [p["respondent_id"] for p in await eventually(active)] == [member]
+    history = (await membership.get(f"/v1/people/{member}/history", headers=OPERATOR)).json()
+    assert [h["to_state"] for h in history] == [
+        "registered",
+        "selected",
+        "confirmed",
+        "trained",
+        "active",
+    ]
+    assert history[-1]["actor"] == "schedule"
+    sitting = await membership.get(f"/v1/assemblies/{assembly_id}/sitting", headers=OPERATOR)
+    assert [m["respondent_id"] for m in sitting.json()] == [member]
+
+    # public routes: counts, no names
+    for route in ("composition", "states", "members", "calendar"):
+        response = await membership.get(f"/public/v1/assemblies/{assembly_id}/{route}")
+        assert response.status_code == 200, (route, response.text)
+        assert "Cognome" not in response.text
+        assert "@" not in response.text
+    composition = await membership.get(f"/public/v1/assemblies/{assembly_id}/composition")
+    assert composition.json()["members"] == 1
+    assert composition.json()["by_feature"]["gender"] == {
+        next(iter(composition.json()["by_feature"]["gender"])): None
+    }  # one member: suppressed
+    states = (await membership.get(f"/public/v1/assemblies/{assembly_id}/states")).json()
+    assert states["active"] == 1
+    assert states["declined"] == 1
+
+    # nothing personal in clear text: not in any membership table, nor sortition's
+    connection = await asyncpg.connect(plain(service_urls["membership"]))
+    try:
+        for schema in ("membership",):
+            tables = await connection.fetch(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = $1",
+                schema,
+            )
+            for t in tables:
+                dump = await connection.fetchval(
+                    f"SELECT coalesce(string_agg(x::text, '\n'), '') FROM {schema}.\"{t[0]}\" x"
+                )
+                for secret in ("Nome5", "Cognome5", "persona5@example.org", "555 0005"):
+                    assert secret not in dump, (t[0], secret)
+    finally:
+        await connection.close()
+    logs = capfd.readouterr()
+    for secret in ("Nome5", "Cognome5", "persona5@example.org", "555 0005"):
+        assert secret not in logs.err + logs.out
+    reads = (await membership.get("/v1/personal-data-reads", headers=OPERATOR)).json()
+    assert {"actor": "test-user", "action": "read"}.items() <= reads[-1].items() or any(
+        r["action"] == "read" and r["respondent_id"] == leaving for r in reads
+    )
+
+
+async def test_brute_force_of_codes_is_throttled(start_service):
+    _, membership = await start_service("membership")
+    rng = random.Random(1)
+    for n in range(10):
+        wrong = await membership.post(
+            "/v1/registrations", json=registration(new_code(), rng, n), headers=INTEGRATION
+        )
+        assert wrong.status_code == 422
+    throttled = await membership.post(
+        "/v1/registrations", json=registration(new_code(), rng, 11), headers=INTEGRATION
+    )
+    assert throttled.status_code == 429
+    assert 0 < int(throttled.headers["Retry-After"]) <= 600
+    assert throttled.json()["type"].endswith(":too-many-requests")
+    # another client is not affected
+    other = await membership.post(
+        "/v1/registrations",
+        json=registration(new_code(), rng, 12),
+        headers=auth_header("integration", subject="another-client"),
+    )
+    assert other.status_code == 422
+
+
+async def register_some(membership, rows, count: int, *, consent_every: int = 0) -> list[str]:
+    rng = random.Random(9)
+    ids = []
+    for n, row in enumerate(rows[:count]):
+        body = registration(row["code"], rng, n)
+        if consent_every and n % consent_every == 0:
+            body["consents"] = {"participation": True, "reserve_list": True}
+        response = await membership.post("/v1/registrations", json=body, headers=INTEGRATION)
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["respondent_id"])
+    return ids
+
+
+async def test_retention_erasure_access_and_key_rotation(start_service, service_urls):
+    sortition, membership, _, round_id = await set_up(
+        start_service,
+        first_cohort=date.today() + timedelta(days=60),
+        retention_not_selected_days=0,
+    )
+    rows = await letters(membership, round_id)
+    ids = await register_some(membership, rows, 40, consent_every=5)
+
+    # key rotation, without downtime: a new key first, the old one after it
+    from cryptography.fernet import Fernet
+
+    from common.crypto import DEVELOPMENT_KEY, key_id
+
+    new_key = Fernet.generate_key().decode()
+    _, rotating = await start_service(
+        "membership", personal_data_keys=[new_key, DEVELOPMENT_KEY], schedule_seconds=0.3
+    )
+
+    async def rotated():
+        usage = (await rotating.get("/v1/personal-data-keys", headers=OPERATOR)).json()
+        return usage if set(usage["values_by_key_id"]) == {key_id(new_key)} else None
+
+    usage = await eventually(rotated)
+    assert usage["values_by_key_id"][key_id(new_key)] == 40 + 200  # people and letters
+    _, only_new = await start_service("membership", personal_data_keys=[new_key])
+    person = await only_new.get(f"/v1/people/{ids[1]}", headers=OPERATOR)
+    assert person.json()["personal"]["first_name"] == "Nome1"
+
+    async def pool_full():
+        pool = await sortition.get(f"/v1/rounds/{round_id}/pool", headers=OPERATOR)
+        return pool.status_code == 200 and pool.json()["respondents"] == 40
+
+    await eventually(pool_full)
+    seed = "s"
+    await sortition.post(
+        f"/v1/rounds/{round_id}/commitment",
+        json={"seed_sha256": hashlib.sha256(seed.encode()).hexdigest()},
+        headers=OPERATOR,
+    )
+    drawn = await sortition.post(
+        f"/v1/rounds/{round_id}/draw", json={"seed": seed}, headers=OPERATOR
+    )
+    assert drawn.status_code == 200, drawn.text
+    panel = set(drawn.json()["panel"])
+
+    # retention: those not selected lose their personal data, unless they consented
+    consenting = {ids[n] for n in range(0, 40, 5)}
+
+    async def retention_done():
+        page = await only_new.get(
+            "/v1/people", params={"round_id": round_id, "limit": 100}, headers=OPERATOR
+        )
+        people = page.json()["items"]
+        if any(p["state"] == "registered" for p in people):
+            return None
+        waiting = [
+            p
+            for p in people
+            if p["state"] in ("not_selected", "reserve")
+            and p["respondent_id"] not in consenting
+            and not p["erased"]
+        ]
+        return None if waiting else people
+
+    people = await eventually(retention_done)
+    for p in people:
+        kept = p["respondent_id"] in panel or p["respondent_id"] in consenting
+        assert p["erased"] is not kept, p
+
+    # the right of access: everything held, and the record of reads
+    member = sorted(panel)[0]
+    everything = (await only_new.get(f"/v1/people/{member}/export", headers=OPERATOR)).json()
+    assert everything["personal"]["last_name"].startswith("Cognome")
+    assert everything["consents"][0]["purpose"] == "participation"
+    assert [h["to"] for h in everything["history"]] == ["registered", "selected"]
+    assert everything["reads"][-1]["action"] == "access-export"
+
+    # erasure on request keeps the pseudonymous id and tells the other services
+    erased = await only_new.post(
+        f"/v1/people/{member}/erasure", json={"reason": "asked by e-mail"}, headers=OPERATOR
+    )
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["erased"] is True
+    assert (await only_new.get(f"/v1/people/{member}", headers=OPERATOR)).json()["personal"] is None
+    twice = await only_new.post(
+        f"/v1/people/{member}/erasure", json={"reason": "again"}, headers=OPERATOR
+    )
+    assert twice.status_code == 409
+    connection = await asyncpg.connect(plain(service_urls["membership"]))
+    try:
+        erased_events = await connection.fetchval(
+            "SELECT count(*) FROM membership.outbox WHERE type = 'membership.person.erased.v1'"
+        )
+    finally:
+        await connection.close()
+    assert erased_events == sum(1 for p in people if p["erased"]) + 1
+    # only operators read personal data
+    auditor = await only_new.get(f"/v1/people/{member}", headers=auth_header("auditor"))
+    assert auditor.status_code == 403
