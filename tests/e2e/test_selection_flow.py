@@ -31,9 +31,10 @@ QUOTAS = (
 )
 
 
-async def set_up(start_service, *, first_cohort: date, **membership_settings):
-    _, sortition = await start_service("sortition")
+async def set_up(start_service, *, first_cohort: date, rotation=None, **membership_settings):
+    sortition_app, sortition = await start_service("sortition")
     _, membership = await start_service("membership", schedule_seconds=0.3, **membership_settings)
+    sortition_app.state.membership_http = membership  # the real membership app
     assembly = await membership.post(
         "/v1/assemblies",
         json={
@@ -41,9 +42,9 @@ async def set_up(start_service, *, first_cohort: date, **membership_settings):
             "seats": 90,
             "min_age": 16,
             "rotation": {
-                "cohort_size": 90,
-                "cohort_interval_months": 12,
-                "term_months": 12,
+                **(
+                    rotation or {"cohort_size": 90, "cohort_interval_months": 12, "term_months": 12}
+                ),
                 "training_weeks": 2,
                 "first_cohort_starts_on": first_cohort.isoformat(),
             },
@@ -474,3 +475,84 @@ async def test_retention_erasure_access_and_key_rotation(start_service, service_
     # only operators read personal data
     auditor = await only_new.get(f"/v1/people/{member}", headers=auth_header("auditor"))
     assert auditor.status_code == 403
+
+
+async def test_rotation_aware_quotas_subtract_the_members_who_stay(start_service):
+    pilot = {"cohort_size": 45, "cohort_interval_months": 3, "term_months": 6}
+    sortition, membership, assembly_id, round_id = await set_up(
+        start_service, first_cohort=date.today() - timedelta(days=30), rotation=pilot
+    )
+    rows = await letters(membership, round_id)
+    await register_some(membership, rows, 40)
+
+    async def pool_full():
+        pool = await sortition.get(f"/v1/rounds/{round_id}/pool", headers=OPERATOR)
+        return pool.status_code == 200 and pool.json()["respondents"] == 40
+
+    await eventually(pool_full)
+    await sortition.post(
+        f"/v1/rounds/{round_id}/commitment",
+        json={"seed_sha256": hashlib.sha256(b"s").hexdigest()},
+        headers=OPERATOR,
+    )
+    panel = (
+        await sortition.post(f"/v1/rounds/{round_id}/draw", json={"seed": "s"}, headers=OPERATOR)
+    ).json()["panel"]
+
+    async def selected(respondent_id):
+        person = await membership.get(f"/v1/people/{respondent_id}", headers=OPERATOR)
+        return person if person.json()["state"] == "selected" else None
+
+    staying = panel[:6]
+    genders = []
+    for respondent_id in staying:
+        person = await eventually(lambda r=respondent_id: selected(r))
+        genders.append(person.json()["features"]["gender"])
+        confirmed = await membership.post(
+            f"/v1/people/{respondent_id}/transitions",
+            json={"to": "confirmed"},
+            headers={**OPERATOR, "If-Match": person.headers["ETag"]},
+        )
+        assert confirmed.status_code == 200, confirmed.text
+
+    composition = await membership.get(
+        f"/v1/assemblies/{assembly_id}/composition", params={"cohort": "2"}, headers=OPERATOR
+    )
+    assert composition.status_code == 200, composition.text
+    assert composition.json()["members"] == 6
+    next_round = await sortition.post(
+        "/v1/rounds",
+        json={"assembly_id": assembly_id, "cohort": "2", "panel_size": PANEL},
+        headers=OPERATOR,
+    )
+    assert next_round.status_code == 201, next_round.text
+    quotas = await sortition.post(
+        f"/v1/rounds/{next_round.json()['id']}/quotas/from-shares",
+        json={
+            "shares": {"gender": {"F": 50, "M": 50}},
+            "tolerance_seats": 0,
+            "rotation_aware": True,
+        },
+        headers={**OPERATOR, "If-Match": '"1"'},
+    )
+    assert quotas.status_code == 200, quotas.text
+    body = PANEL + 6  # the whole assembly after the new cohort joins
+    expected = {g: max(0, body / 2 - genders.count(g)) for g in ("F", "M")}
+    got = {q["value"]: (q["min"], q["max"]) for q in quotas.json()["quotas"]}
+    for g, target in expected.items():
+        assert got[g][0] <= target <= got[g][1]
+        assert got[g][1] - got[g][0] <= 1
+    # without a calendar entry for the cohort, a clear problem
+    odd = await sortition.post(
+        "/v1/rounds",
+        json={"assembly_id": assembly_id, "cohort": "spring", "panel_size": PANEL},
+        headers=OPERATOR,
+    )
+    refused = await sortition.post(
+        f"/v1/rounds/{odd.json()['id']}/quotas/from-shares",
+        json={"shares": {"gender": {"F": 1, "M": 1}}, "rotation_aware": True},
+        headers={**OPERATOR, "If-Match": '"1"'},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["type"].endswith(":composition-unavailable")
+    assert "spring" in refused.json()["detail"]

@@ -12,3 +12,6 @@ class SortitionSettings(ServiceSettings):
     port: int = 8001
     # How often (in rows) an extract import writes its progress.
     extract_progress_every: int = Field(default=100_000, ge=1)
+    # The membership service, for rotation-aware quotas.
+    membership_url: str = "http://127.0.0.1:8002"
+    membership_timeout_seconds: float = Field(default=10.0, gt=0)

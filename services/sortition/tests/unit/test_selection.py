@@ -313,3 +313,29 @@ def test_quotas_from_census_shares():
         quotas_from_shares(90, {"g": {"x": 0}}, tolerance_seats=1)
     with pytest.raises(InstanceError):
         quotas_from_shares(90, {"g": {"x": 1, "y": -1}}, tolerance_seats=1)
+
+
+def test_rotation_aware_shares_subtract_the_continuing_members():
+    from sortition.domain.instance import quotas_from_shares
+
+    # 45 stay: 30 women, 15 men; the body of 90 should be half and half
+    quotas = quotas_from_shares(
+        45,
+        {"g": {"F": 50, "M": 50}},
+        tolerance_seats=0,
+        continuing={"g": {"F": 30, "M": 15}},
+    )
+    assert {(q.value, q.min, q.max) for q in quotas} == {("F", 15, 15), ("M", 30, 30)}
+    # more continuing members of a value than its share of the body: none of it is needed
+    skewed = quotas_from_shares(
+        10, {"g": {"F": 1, "M": 1}}, tolerance_seats=1, continuing={"g": {"F": 20, "M": 0}}
+    )
+    assert {(q.value, q.min, q.max) for q in skewed} == {("F", 0, 0), ("M", 10, 10)}
+    with pytest.raises(InstanceError) as raised:
+        quotas_from_shares(
+            10,
+            {"g": {"F": 1, "M": 1}, "h": {"a": 1}},
+            tolerance_seats=1,
+            continuing={"g": {"F": 3, "M": 2}, "h": {"a": 4}},
+        )
+    assert "Only 4 of the 5" in str(raised.value)

@@ -125,8 +125,9 @@ class Composition(BaseModel):
     summary="The composition of the members who continue past a date",
     description=(
         "Counts by feature value of the members holding a seat whose term ends after the "
-        "date: those a cohort starting the next day joins. Sortition subtracts them for "
-        "rotation-aware quotas. Exact counts, for authenticated callers."
+        "date: those a cohort starting the next day joins. Give either `continuing_past` "
+        "or `cohort` (a cohort's label or number: the day before it starts). Sortition "
+        "subtracts them for rotation-aware quotas. Exact counts, for authenticated callers."
     ),
     response_model=Composition,
     responses=problem_responses(401, 403, 404, 422),
@@ -135,9 +136,21 @@ async def composition(
     assembly_id: AssemblyId,
     _: Annotated[Principal, Depends(require_roles("operator", "auditor", "facilitator"))],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
-    continuing_past: Annotated[date, Query(description="Members whose term ends after it.")],
+    continuing_past: Annotated[
+        date | None, Query(description="Members whose term ends after it.")
+    ] = None,
+    cohort: Annotated[
+        str | None,
+        Query(max_length=100, description="A cohort's label (`2027-01`) or number."),
+    ] = None,
 ) -> Composition:
+    if (continuing_past is None) == (cohort is None):
+        raise Invalid("Give continuing_past or cohort, one of them.", slug="composition-date")
     async with uow:
+        if cohort is not None:
+            starts = (await service.cohort_named(assembly_id, cohort, uow=uow)).starts_on
+            continuing_past = starts - timedelta(days=1)
+        assert continuing_past is not None
         rows = await service.continuing(assembly_id, continuing_past, uow=uow)
     return Composition(date=continuing_past, members=len(rows), by_feature=service.by_feature(rows))
 

@@ -11,10 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from common.db import UnitOfWork
+from common.errors import Conflict, Invalid
 from membership.adapters.tables import people
 from membership.context import Context, today
 from membership.domain import lifecycle as states
-from membership.domain.assemblies import Cohort, calendar
+from membership.domain.assemblies import Cohort, calendar, resolve_cohort
 from membership.service.assemblies import get_assembly, policy_of
 
 SMALLEST_PUBLIC_CELL = 5
@@ -25,6 +26,24 @@ async def cohorts(
 ) -> list[Cohort]:
     assembly = await get_assembly(assembly_id, uow=uow)
     return calendar(policy_of(assembly), start=start, end=end)
+
+
+async def cohort_named(assembly_id: uuid.UUID, label: str, *, uow: UnitOfWork) -> Cohort:
+    assembly = await get_assembly(assembly_id, uow=uow)
+    policy = policy_of(assembly)
+    if policy.first_cohort_starts_on is None:
+        raise Conflict(
+            "The assembly has no date for its first cohort: no calendar yet.",
+            slug="calendar-not-set",
+        )
+    found = resolve_cohort(policy, label)
+    if found is None:
+        raise Invalid(
+            f"No cohort of the calendar is named {label!r}: use its first month (YYYY-MM) or "
+            "its number.",
+            slug="unknown-cohort",
+        )
+    return found
 
 
 async def sitting(assembly_id: uuid.UUID, day: date, *, uow: UnitOfWork) -> list[Any]:

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from common.db import UnitOfWork
-from common.errors import Conflict, DomainError, Invalid
+from common.errors import Conflict, DomainError, Invalid, TooManyRequests
 from membership.adapters.tables import code_failures, consents, invitations, people, transitions
 from membership.context import Context, today
 from membership.domain.codes import digest, normalise
@@ -30,10 +30,6 @@ from membership.service.rounds import get_round, round_cohort
 RESPONDENT_REGISTERED = "membership.respondent.registered.v1"
 REQUIRED_FEATURES = ("gender", "citizenship", "municipio")
 _BAND = re.compile(r"^(\d+)\s*(?:-\s*(\d+)|\+)$")
-
-
-class TooManyRequests(DomainError):
-    status, slug, title = 429, "too-many-requests", "Too many requests"
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import uuid
 from typing import Annotated, Any
 
+import httpx
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -16,6 +18,7 @@ from common.errors import Invalid
 from common.http.deps import get_uow
 from common.http.etag import IfMatch, etag_of
 from common.http.problems import problem_responses
+from sortition.adapters.membership import MembershipClient
 from sortition.domain.instance import InstanceError, Quota, quotas_from_shares, read_quotas_csv
 from sortition.service import rounds as service
 
@@ -38,6 +41,24 @@ class Quotas(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quotas: list[QuotaItem] = Field(max_length=1000)
+
+
+async def continuing_members(request: Request, round_: Any) -> dict[str, dict[str, int]]:
+    """Asks membership at the configured address (tests may put the membership app's own
+    client in ``app.state.membership_http``), with the caller's token."""
+    settings = request.app.state.settings
+    async with contextlib.AsyncExitStack() as stack:
+        http = getattr(request.app.state, "membership_http", None) or (
+            await stack.enter_async_context(
+                httpx.AsyncClient(
+                    base_url=settings.membership_url,
+                    timeout=settings.membership_timeout_seconds,
+                )
+            )
+        )
+        return await MembershipClient(http).continuing(
+            round_.assembly_id, round_.cohort, authorization=request.headers["authorization"]
+        )
 
 
 def _json(items: list[Quota]) -> Quotas:
@@ -172,6 +193,14 @@ class SharesIn(BaseModel):
         max_length=50,
     )
     tolerance_seats: float = Field(default=1.0, ge=0, le=100)
+    rotation_aware: bool = Field(
+        default=False,
+        description=(
+            "Subtract the members who continue when the round's cohort starts (asked of "
+            "the membership service, with the caller's token), so that the whole body, "
+            "not only the new cohort, mirrors the shares."
+        ),
+    )
 
 
 @router.post(
@@ -180,11 +209,13 @@ class SharesIn(BaseModel):
     summary="Set a round's quotas from population shares",
     description=(
         "Proportional quotas from census marginals: each value's target is its share of the "
-        "panel, widened by `tolerance_seats` either side and rounded outwards. Replaces the "
-        "quotas, like PUT; needs `If-Match`."
+        "panel, widened by `tolerance_seats` either side and rounded outwards. With "
+        "`rotation_aware`, the target is the share of the whole body (continuing members "
+        "plus the panel) less the continuing members with that value; membership names "
+        "them from the cohort calendar. Replaces the quotas, like PUT; needs `If-Match`."
     ),
     response_model=Quotas,
-    responses={200: BOTH, **problem_responses(401, 403, 404, 409, 412, 422, 428)},
+    responses={200: BOTH, **problem_responses(401, 403, 404, 409, 412, 422, 428, 503)},
 )
 async def from_shares(
     round_id: RoundId,
@@ -197,11 +228,18 @@ async def from_shares(
 ) -> Any:
     async with uow:
         round_ = await service.get_round(round_id, uow=uow)
-        try:
-            items = quotas_from_shares(
-                round_.panel_size, body.shares, tolerance_seats=body.tolerance_seats
-            )
-        except InstanceError as exc:
-            raise Invalid(str(exc), slug=exc.code) from exc
+    continuing = None
+    if body.rotation_aware:
+        continuing = await continuing_members(request, round_)
+    try:
+        items = quotas_from_shares(
+            round_.panel_size,
+            body.shares,
+            tolerance_seats=body.tolerance_seats,
+            continuing=continuing,
+        )
+    except InstanceError as exc:
+        raise Invalid(str(exc), slug=exc.code) from exc
+    async with uow:
         row, saved = await service.set_quotas(round_id, items, if_match=if_match, uow=uow)
     return _respond(request, response, row.version, saved)

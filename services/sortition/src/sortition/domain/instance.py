@@ -186,25 +186,50 @@ def read_people_csv(text: str) -> list[dict[str, str]]:
 
 
 def quotas_from_shares(
-    panel_size: int, shares: Mapping[str, Mapping[str, float]], *, tolerance_seats: float
+    panel_size: int,
+    shares: Mapping[str, Mapping[str, float]],
+    *,
+    tolerance_seats: float,
+    continuing: Mapping[str, Mapping[str, int]] | None = None,
 ) -> list[Quota]:
     """Proportional quotas from population shares (census marginals): each value's target
     is its share of the panel, widened by ``tolerance_seats`` either side and rounded
     outwards, so that the minimums never add up to more than the panel, nor the maximums
-    to less."""
+    to less.
+
+    Rotation-aware: given the members who continue (counts per feature value), the target
+    is the value's share of the whole body (continuing members plus the new panel) less
+    the continuing members who have it, so that the body, not only the cohort, mirrors the
+    population."""
     if tolerance_seats < 0:
         raise InstanceError("invalid-tolerance", "The tolerance cannot be negative.")
     quotas: list[Quota] = []
+    members = max((sum(v.values()) for v in (continuing or {}).values()), default=0)
     for feature, values in shares.items():
         total = float(sum(values.values()))
         if any(share < 0 for share in values.values()) or total <= 0:
             raise InstanceError(
                 "invalid-shares", f"The shares of {feature!r} must be >= 0 and not all 0."
             )
+        staying = dict((continuing or {}).get(feature, {}))
+        unknown = set(staying) - set(values)
+        if unknown:
+            raise InstanceError(
+                "invalid-shares",
+                f"Continuing members have {feature} values with no share: "
+                f"{', '.join(sorted(unknown))}.",
+            )
+        if sum(staying.values()) != members:
+            raise InstanceError(
+                "invalid-shares",
+                f"Only {sum(staying.values())} of the {members} continuing members have a "
+                f"{feature}: their composition cannot be subtracted.",
+            )
+        body = panel_size + members
         for value, share in values.items():
-            target = panel_size * share / total
-            low = max(0, math.floor(target - tolerance_seats + 1e-9))
-            high = min(panel_size, math.ceil(target + tolerance_seats - 1e-9))
+            target = body * share / total - staying.get(value, 0)
+            low = min(panel_size, max(0, math.floor(target - tolerance_seats + 1e-9)))
+            high = min(panel_size, max(0, math.ceil(target + tolerance_seats - 1e-9)))
             quotas.append(Quota(feature, value, low, high))
     check_quotas(panel_size, quotas)
     return quotas
