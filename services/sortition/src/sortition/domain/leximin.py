@@ -2,9 +2,20 @@
 
 Among all lotteries over panels that meet the quotas (and the household rule), LEXIMIN
 picks the one that maximises the smallest selection probability, then the second smallest,
-and so on. Solved by column generation with HiGHS: a linear program over the panels found
-so far, and the integer program of :mod:`sortition.domain.panels` to find a panel that
-improves it. Both work on classes of interchangeable people, which keeps them small.
+and so on. Everything works on classes of interchangeable people, which keeps it small.
+
+The fast way, tried first: the expected class counts of any lottery lie in the linear
+relaxation of the panel program, so the LEXIMIN over the relaxation (a short sequence of
+linear programs, no panels needed) bounds the true one from above. If that point is a
+lottery over real panels, it is the LEXIMIN, certified by the bound. It is decomposed into
+panels by walking down the faces of the relaxation (Carathéodory): take an integer panel on
+the smallest face holding the point, move away from it to the face's boundary, repeat; then
+one linear program fixes the weights, with column generation for anything missing.
+
+If the point is not a lottery over panels (the relaxation has fractional vertices in the
+way), the exact method runs: column generation with HiGHS on a linear program over the
+panels found so far, and the integer program of :mod:`sortition.domain.panels` to find a
+panel that improves it, seeded with the panels already found.
 """
 
 from __future__ import annotations
@@ -20,6 +31,10 @@ EPS = 1e-9  # reduced cost below which no panel improves the program
 FIX_EPS = 1e-7  # dual weight above which a class is fixed at the current level
 SLACK = 1e-10  # how far a fixed probability may sag under its level
 SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
+
+
+TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point
+FACE_TRIES = 4  # random directions tried on a face before asking the integer program
 
 
 class Infeasible(Exception):
@@ -97,7 +112,9 @@ def _cover(program: PanelProgram, master: _Master, rng: np.random.Generator) -> 
     """Find panels until every class that can sit on some panel sits on one of them."""
     n = len(program.classes)
     covered = np.zeros(n, dtype=bool)
-    while True:
+    for counts in master.panels:
+        covered |= counts > 0
+    while not covered.all():
         weights = np.where(covered, 0.0, 1.0) + rng.random(n) * 1e-3
         found = program.best(weights)
         if found is None:
@@ -108,16 +125,224 @@ def _cover(program: PanelProgram, master: _Master, rng: np.random.Generator) -> 
             return covered  # the classes left out can sit on no panel at all
         covered |= counts > 0
         master.add(counts)
-        if covered.all():
-            return covered
+    return covered
+
+
+def _quiet(model: highspy.HighsModel | None = None) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if model is not None:
+        h.passModel(model)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    return h
+
+
+def relaxed_leximin(program: PanelProgram) -> np.ndarray | None:
+    """Expected class counts of the LEXIMIN over the linear relaxation; None if even the
+    relaxation has no solution."""
+    sizes = program.classes.sizes.astype(float)
+    n = len(sizes)
+    h = _quiet(program.relaxed.getModel())
+    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+    h.addVar(-INF, INF)  # z, the level being raised
+    h.changeColCost(n, 1.0)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    first = h.getNumRow()
+    for c in range(n):
+        h.addRow(0.0, INF, 2, np.array([c, n], dtype=np.int32), np.array([1 / sizes[c], -1.0]))
+    fixed = np.zeros(n, dtype=bool)
+    while not fixed.all():
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"the relaxed LEXIMIN ended as {h.modelStatusToString(status)}")
+        level = h.getInfo().objective_function_value
+        duals = np.array(h.getSolution().row_dual)[first:]
+        to_fix = ~fixed & (np.abs(duals) > FIX_EPS)
+        if not to_fix.any():
+            to_fix = ~fixed
+        for c in np.flatnonzero(to_fix):
+            h.changeCoeff(first + int(c), n, 0.0)
+            h.changeRowBounds(first + int(c), max(0.0, level - SLACK), INF)
+        fixed |= to_fix
+    h.changeColBounds(n, 0.0, 0.0)
+    h.run()
+    return np.array(h.getSolution().col_value[:n])
+
+
+class _Rows:
+    """The relaxation's rows, sparse: A x, and the row bounds."""
+
+    def __init__(self, program: PanelProgram) -> None:
+        lp = program.relaxed.getLp()
+        starts = np.array(lp.a_matrix_.start_)
+        self.index = np.array(lp.a_matrix_.index_, dtype=np.int64)
+        self.value = np.array(lp.a_matrix_.value_)
+        self.column = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+        self.lower = np.array(lp.row_lower_)
+        self.upper = np.array(lp.row_upper_)
+        self.m = len(self.lower)
+
+    def times(self, x: np.ndarray) -> np.ndarray:
+        return np.bincount(self.index, weights=self.value * x[self.column], minlength=self.m)
+
+
+def _peel(program: PanelProgram, target: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """Panels whose convex hull should hold ``target``: each step takes an integer panel on
+    the smallest face of the relaxation holding the current point and moves the point away
+    from it, onto a smaller face. Stops when the point is a panel, or no panel is found."""
+    sizes = program.classes.sizes.astype(float)
+    n = len(sizes)
+    rows = _Rows(program)
+    cols = np.arange(n, dtype=np.int32)
+    row_ids = np.arange(rows.m, dtype=np.int32)
+    face = _quiet(program.relaxed.getModel())
+    face.setOptionValue("presolve", "off")
+    mip = _quiet(program.highs.getModel())
+    y, mass = target.copy(), 1.0
+    panels: list[np.ndarray] = []
+    for _ in range(n + rows.m + 2):  # each step loses a dimension
+        tol = TOLERANCE / mass
+        at_zero, at_size = y <= tol, y >= sizes - tol
+        lower = np.where(at_size, sizes, 0.0)
+        upper = np.where(at_zero, 0.0, sizes)
+        ay = rows.times(y)
+        at_low, at_high = ay <= rows.lower + tol, ay >= rows.upper - tol
+        row_lower = np.where(at_high, rows.upper, rows.lower)
+        row_upper = np.where(at_low, rows.lower, rows.upper)
+        panel = None
+        for solver in (face, mip):
+            solver.changeColsBounds(n, cols, lower, upper)
+            solver.changeRowsBounds(rows.m, row_ids, row_lower, row_upper)
+        for _ in range(FACE_TRIES):
+            face.changeColsCost(n, cols, rng.random(n))
+            face.run()
+            if face.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                break
+            values = np.array(face.getSolution().col_value)
+            if np.abs(values - np.rint(values)).max() < 1e-9:
+                panel = np.rint(values)
+                break
+        if panel is None:
+            mip.changeColsCost(n, cols, np.zeros(n))  # any panel on the face will do
+            mip.run()
+            if mip.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return panels
+            panel = np.rint(np.array(mip.getSolution().col_value))
+        panels.append(panel.astype(np.int64))
+        away = y - panel
+        away[np.abs(away) <= tol] = 0.0
+        if not away.any():
+            return panels
+        # How far the point can move away from the panel and stay in the relaxation.
+        steps = [
+            (sizes[away > 0] - panel[away > 0]) / away[away > 0],
+            -panel[away < 0] / away[away < 0],
+        ]
+        a_away, a_panel = rows.times(away), rows.times(panel)
+        up, down = a_away > tol, a_away < -tol
+        steps += [
+            (rows.upper[up] - a_panel[up]) / a_away[up],
+            (rows.lower[down] - a_panel[down]) / a_away[down],
+        ]
+        t = min(float(s.min()) for s in steps if len(s))
+        if not np.isfinite(t) or t <= 1.0 + 1e-12:
+            return panels
+        y, mass = panel + t * away, mass / t
+    return panels
+
+
+def _decompose(
+    program: PanelProgram, target: np.ndarray, panels: list[np.ndarray]
+) -> ClassLottery | None:
+    """Weights on panels whose expected counts are ``target``, adding panels by column
+    generation where those given fall short; None if ``target`` is no lottery over panels."""
+    n = len(target)
+    h = _quiet()
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+    # minimise the deviation sum_c |sum_j lambda_j P_j[c] - target_c|, sum_j lambda_j = 1
+    h.addVars(2 * n, np.zeros(2 * n), np.full(2 * n, INF))
+    h.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), np.ones(2 * n))
+    for c in range(n):
+        h.addRow(
+            target[c],
+            target[c],
+            2,
+            np.array([2 * c, 2 * c + 1], dtype=np.int32),
+            np.array([1.0, -1.0]),
+        )
+    h.addRow(1.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
+    chosen: list[np.ndarray] = []
+    seen: set[bytes] = set()
+
+    def add(counts: np.ndarray) -> None:
+        seen.add(counts.tobytes())
+        rows = np.flatnonzero(counts).astype(np.int32)
+        h.addCol(
+            0.0,
+            0.0,
+            INF,
+            len(rows) + 1,
+            np.append(rows, np.int32(n)),
+            np.append(counts[rows].astype(float), 1.0),
+        )
+        chosen.append(counts)
+
+    for counts in panels:
+        if counts.tobytes() not in seen:
+            add(counts)
+    if not chosen:
+        found = program.best(target)
+        if found is None:
+            raise Infeasible("no panel meets the quotas")
+        add(found[1])
+    for _ in range(10 * n + 100):
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError("the decomposition program failed")
+        h.setOptionValue("simplex_strategy", 4)  # primal: warm starts after adding columns
+        if h.getInfo().objective_function_value <= TOLERANCE:
+            weights = np.clip(np.array(h.getSolution().col_value[2 * n :]), 0.0, None)
+            keep = weights > 1e-12
+            return ClassLottery(
+                panels=np.array(chosen)[keep], weights=weights[keep] / weights[keep].sum()
+            )
+        duals = np.array(h.getSolution().row_dual)
+        found = program.best(duals[:n])
+        if found is None or found[0] + duals[n] <= EPS or found[1].tobytes() in seen:
+            return None  # no panel brings the lottery closer: the point is out of reach
+        add(found[1])
+    return None
 
 
 def leximin(program: PanelProgram, *, seed: int = 0) -> ClassLottery:
+    rng = np.random.default_rng(seed)
+    target = relaxed_leximin(program)
+    if target is None:
+        raise Infeasible("not even the relaxation of the quotas can be met")
+    panels = _peel(program, target, rng)
+    found = _decompose(program, target, panels)
+    if found is not None:
+        return found
+    return _exact(program, rng=rng, start=panels)
+
+
+def _exact(
+    program: PanelProgram, *, rng: np.random.Generator, start: list[np.ndarray]
+) -> ClassLottery:
     classes: Classes = program.classes
     sizes = classes.sizes
     n = len(classes)
     master = _Master(sizes)
-    rng = np.random.default_rng(seed)
+    for counts in start:
+        master.add(counts)
     covered = _cover(program, master, rng)
     fixed = np.full(n, np.nan)
     for c in np.flatnonzero(~covered):

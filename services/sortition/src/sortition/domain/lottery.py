@@ -9,6 +9,7 @@ more panels than there are people (Carathéodory), so the published lottery stay
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import random
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def _period(classes: Classes, counts: np.ndarray) -> int:
     return period
 
 
-def expand(classes: Classes, lottery: ClassLottery, *, tolerance: float = 1e-9) -> Lottery:
+def expand(classes: Classes, lottery: ClassLottery) -> Lottery:
     sizes = classes.sizes
     periods = [_period(classes, panel) for panel in lottery.panels]
     if sum(periods) <= max(2000, int(sizes.sum())):
@@ -66,78 +67,110 @@ def expand(classes: Classes, lottery: ClassLottery, *, tolerance: float = 1e-9) 
                 key = _rotation(classes, panel, step)
                 merged[key] = merged.get(key, 0.0) + float(weight) / period
         return _canonical(merged)
-    target = lottery.class_probabilities(sizes)
-    multi = [c for c in range(len(classes)) if sizes[c] > 1]
-    rotations = int(max((sizes[c] for c in multi), default=1))
-    while True:
-        found = _solve(classes, lottery, target, multi, rotations, tolerance)
-        if found is not None:
-            return found
-        if rotations > 64 * int(sizes.max()):
-            raise RuntimeError("could not spread the lottery evenly within classes")
-        rotations *= 2
+    # Class by class: which members sit, for each class-count panel, so that every member
+    # gets the class's chance; then the classes' choices are laid side by side.
+    pieces: list[list[list[tuple[tuple[int, ...], float]]]] = [
+        [] for _ in range(len(lottery.weights))
+    ]
+    for c in range(len(classes)):
+        for j, split in _split_class(classes.members[c], lottery.panels[:, c], lottery.weights):
+            pieces[j].append(split)
+    merged = {}
+    for j, weight in enumerate(lottery.weights):
+        for panel, w in _side_by_side(pieces[j], float(weight)):
+            merged[panel] = merged.get(panel, 0.0) + w
+    return _canonical(merged)
 
 
-def _solve(
-    classes: Classes,
-    lottery: ClassLottery,
-    target: np.ndarray,
-    multi: list[int],
-    rotations: int,
-    tolerance: float,
-) -> Lottery | None:
-    people_rows = {p: i for i, p in enumerate(p for c in multi for p in classes.members[c])}
-    n_people_rows = len(people_rows)
-    support = len(lottery.weights)
+def _split_class(
+    members: tuple[int, ...], counts: np.ndarray, weights: np.ndarray
+) -> list[tuple[int, list[tuple[tuple[int, ...], float]]]]:
+    """For each panel with members of this class, the sets of members that sit and their
+    weights (summing to the panel's), such that every member sits with the same total
+    probability. The sets are windows on a circle of the members; a basic solution of a
+    small linear program uses few of them."""
+    n = len(members)
+    result: list[tuple[int, list[tuple[tuple[int, ...], float]]]] = []
+    partial = []
+    for j in np.flatnonzero(counts):
+        if counts[j] == n:
+            result.append((int(j), [(tuple(members), float(weights[j]))]))
+        else:
+            partial.append(int(j))
+    if not partial:
+        return result
+    target = sum(float(weights[j]) * int(counts[j]) for j in partial) / n
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-    # rows: each member of a class of two or more gets exactly its class's chance; each
-    # class-count panel keeps exactly its weight.
-    lower = np.concatenate(
-        [
-            [target[c] for c in multi for _ in classes.members[c]],
-            lottery.weights,
-        ]
-    )
+    bounds = np.concatenate([np.full(n, target), weights[partial].astype(float)])
     h.addRows(
-        len(lower),
-        lower,
-        lower,
+        len(bounds),
+        bounds,
+        bounds,
         0,
-        np.zeros(len(lower), dtype=np.int32),
+        np.zeros(len(bounds), dtype=np.int32),
         np.array([], dtype=np.int32),
         np.array([]),
     )
-    candidates: list[tuple[int, ...]] = []
-    seen: set[tuple[int, tuple[int, ...]]] = set()
-    for j in range(support):
-        for r in range(rotations):
-            panel = _rotation(classes, lottery.panels[j], r)
-            if (j, panel) in seen:
-                continue
-            seen.add((j, panel))
-            rows = sorted(people_rows[p] for p in panel if p in people_rows)
-            rows.append(n_people_rows + j)
-            h.addCol(0.0, 0.0, INF, len(rows), np.array(rows, dtype=np.int32), np.ones(len(rows)))
-            candidates.append(panel)
-    # Feasibility with a deterministic tie-break: prefer earlier rotations.
+    windows: list[tuple[int, tuple[int, ...]]] = []
+    for row, j in enumerate(partial):
+        count = int(counts[j])
+        for start in range(n):
+            seats = [(start + t) % n for t in range(count)]
+            rows = np.array([*sorted(seats), n + row], dtype=np.int32)
+            h.addCol(0.0, 0.0, INF, len(rows), rows, np.ones(len(rows)))
+            windows.append((j, tuple(sorted(members[s] for s in seats))))
+    # a deterministic tie-break: earlier windows first
     h.changeColsCost(
-        len(candidates),
-        np.arange(len(candidates), dtype=np.int32),
-        np.linspace(0.0, 1e-6, len(candidates)),
+        len(windows), np.arange(len(windows), dtype=np.int32), np.linspace(0, 1e-6, len(windows))
     )
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    weights = np.array(h.getSolution().col_value)
-    merged: dict[tuple[int, ...], float] = {}
-    for panel, w in zip(candidates, weights, strict=True):
-        if w > tolerance * 1e-3:
-            merged[panel] = merged.get(panel, 0.0) + float(w)
-    return _canonical(merged)
+        raise RuntimeError("could not spread a class's seats evenly over its members")
+    values = np.array(h.getSolution().col_value)
+    by_panel: dict[int, list[tuple[tuple[int, ...], float]]] = {j: [] for j in partial}
+    for (j, window), value in zip(windows, values, strict=True):
+        if value > 1e-14:
+            by_panel[j].append((window, float(value)))
+    for j in partial:
+        total = sum(v for _, v in by_panel[j])
+        scale = float(weights[j]) / total
+        result.append((j, [(window, v * scale) for window, v in by_panel[j]]))
+    return result
+
+
+def _side_by_side(
+    splits: list[list[tuple[tuple[int, ...], float]]], weight: float
+) -> list[tuple[tuple[int, ...], float]]:
+    """One panel's classes, each split into member sets whose weights sum to ``weight``,
+    combined into panels of people: lay each class's sets along [0, weight) and cut where
+    any of them changes (at most one cut per set, so few panels)."""
+    cuts = {0.0, weight}
+    for split in splits:
+        edge = 0.0
+        for _, w in split[:-1]:
+            edge += w
+            cuts.add(min(edge, weight))
+    ordered = sorted(cuts)
+    panels = []
+    for low, high in itertools.pairwise(ordered):
+        if high - low <= 0.0:
+            continue
+        middle = (low + high) / 2
+        people: list[int] = []
+        for split in splits:
+            edge, chosen = 0.0, split[-1][0]  # the last set, whatever rounding leaves
+            for window, w in split:
+                edge += w
+                if middle < edge:
+                    chosen = window
+                    break
+            people.extend(chosen)
+        panels.append((tuple(sorted(people)), high - low))
+    return panels
 
 
 def _canonical(merged: dict[tuple[int, ...], float]) -> Lottery:
