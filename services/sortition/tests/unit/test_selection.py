@@ -339,3 +339,37 @@ def test_rotation_aware_shares_subtract_the_continuing_members():
             continuing={"g": {"F": 3, "M": 2}, "h": {"a": 4}},
         )
     assert "Only 4 of the 5" in str(raised.value)
+
+
+def test_when_the_relaxation_promises_too_much_the_exact_method_decides():
+    """Three yes/no features, exactly one yes and one no each on a panel of two. The panels
+    are {t1, s3}, {t2, s1}, {t3, s2}; t0 (no, no, no) would need a (yes, yes, yes) partner
+    that does not exist. The linear relaxation still gives t0 a chance (half of t1, t2, t3
+    and half of t0 meet every row), so its LEXIMIN is no lottery over panels and the exact
+    column generation must decide: t0 never sits, everyone else has 1/3."""
+    from sortition.domain.leximin import relaxed_leximin
+    from sortition.domain.panels import PanelProgram, build_classes
+
+    types = {
+        "t0": "000",
+        "t1": "110",
+        "t2": "011",
+        "t3": "101",
+        "s1": "100",
+        "s2": "010",
+        "s3": "001",
+    }
+    people = [{"id": i, "a": v[0], "b": v[1], "c": v[2]} for i, v in types.items()]
+    quotas = [Quota(f, v, 1, 1) for f in "abc" for v in "01"]
+    instance = build_instance(panel_size=2, quotas=quotas, people=people)
+    classes = build_classes(instance)
+    relaxed = relaxed_leximin(PanelProgram(instance, classes))
+    t0 = next(c for c, m in enumerate(classes.members) if instance.ids[m[0]] == "t0")
+    assert relaxed is not None
+    assert relaxed[t0] > 0.1  # the relaxation's promise
+    selection = select(instance, seed="1")
+    assert_valid_lottery(instance, selection)
+    probabilities = selection.as_json()["probabilities"]
+    assert probabilities["t0"] == pytest.approx(0.0, abs=1e-9)
+    for person in ("t1", "t2", "t3", "s1", "s2", "s3"):
+        assert probabilities[person] == pytest.approx(1 / 3, abs=1e-7)

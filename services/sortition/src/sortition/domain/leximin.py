@@ -33,8 +33,8 @@ SLACK = 1e-10  # how far a fixed probability may sag under its level
 SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 
 
-TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point
-FACE_TRIES = 4  # random directions tried on a face before asking the integer program
+TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point, per class
+FACE_TRIES = 8  # random directions tried on a face before asking the integer program
 
 
 class Infeasible(Exception):
@@ -192,10 +192,13 @@ class _Rows:
         return np.bincount(self.index, weights=self.value * x[self.column], minlength=self.m)
 
 
-def _peel(program: PanelProgram, target: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+def _peel(
+    program: PanelProgram, target: np.ndarray, rng: np.random.Generator
+) -> tuple[list[np.ndarray], ClassLottery | None]:
     """Panels whose convex hull should hold ``target``: each step takes an integer panel on
     the smallest face of the relaxation holding the current point and moves the point away
-    from it, onto a smaller face. Stops when the point is a panel, or no panel is found."""
+    from it, onto a smaller face. Stops when the point is a panel (and then the steps' sizes
+    are the lottery's weights), or when no panel is found."""
     sizes = program.classes.sizes.astype(float)
     n = len(sizes)
     rows = _Rows(program)
@@ -204,8 +207,10 @@ def _peel(program: PanelProgram, target: np.ndarray, rng: np.random.Generator) -
     face = _quiet(program.relaxed.getModel())
     face.setOptionValue("presolve", "off")
     mip = _quiet(program.highs.getModel())
+    mip.setOptionValue("mip_rel_gap", 1.0)  # any panel on the face will do
     y, mass = target.copy(), 1.0
     panels: list[np.ndarray] = []
+    weights: list[float] = []
     for _ in range(n + rows.m + 2):  # each step loses a dimension
         tol = TOLERANCE / mass
         at_zero, at_size = y <= tol, y >= sizes - tol
@@ -229,16 +234,20 @@ def _peel(program: PanelProgram, target: np.ndarray, rng: np.random.Generator) -
                 panel = np.rint(values)
                 break
         if panel is None:
-            mip.changeColsCost(n, cols, np.zeros(n))  # any panel on the face will do
+            mip.changeColsCost(n, cols, rng.random(n))
             mip.run()
             if mip.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                return panels
+                return panels, None  # no panel on this face: a step left the panels' hull
             panel = np.rint(np.array(mip.getSolution().col_value))
         panels.append(panel.astype(np.int64))
         away = y - panel
         away[np.abs(away) <= tol] = 0.0
         if not away.any():
-            return panels
+            weights.append(mass)
+            lottery = ClassLottery(panels=np.array(panels), weights=np.array(weights))
+            if np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE:
+                return panels, lottery
+            return panels, None
         # How far the point can move away from the panel and stay in the relaxation.
         steps = [
             (sizes[away > 0] - panel[away > 0]) / away[away > 0],
@@ -252,9 +261,10 @@ def _peel(program: PanelProgram, target: np.ndarray, rng: np.random.Generator) -
         ]
         t = min(float(s.min()) for s in steps if len(s))
         if not np.isfinite(t) or t <= 1.0 + 1e-12:
-            return panels
+            return panels, None
+        weights.append(mass * (1 - 1 / t))
         y, mass = panel + t * away, mass / t
-    return panels
+    return panels, None
 
 
 def _decompose(
@@ -308,12 +318,14 @@ def _decompose(
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError("the decomposition program failed")
         h.setOptionValue("simplex_strategy", 4)  # primal: warm starts after adding columns
-        if h.getInfo().objective_function_value <= TOLERANCE:
+        if h.getInfo().objective_function_value <= n * TOLERANCE:
             weights = np.clip(np.array(h.getSolution().col_value[2 * n :]), 0.0, None)
             keep = weights > 1e-12
-            return ClassLottery(
+            lottery = ClassLottery(
                 panels=np.array(chosen)[keep], weights=weights[keep] / weights[keep].sum()
             )
+            if np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE:
+                return lottery
         duals = np.array(h.getSolution().row_dual)
         found = program.best(duals[:n])
         if found is None or found[0] + duals[n] <= EPS or found[1].tobytes() in seen:
@@ -327,7 +339,9 @@ def leximin(program: PanelProgram, *, seed: int = 0) -> ClassLottery:
     target = relaxed_leximin(program)
     if target is None:
         raise Infeasible("not even the relaxation of the quotas can be met")
-    panels = _peel(program, target, rng)
+    panels, peeled = _peel(program, target, rng)
+    if peeled is not None:
+        return peeled
     found = _decompose(program, target, panels)
     if found is not None:
         return found
