@@ -11,14 +11,21 @@ from devstack.pytest_plugin import auth_header
 SEED = "lotto 2027-03-01: 12 34 56 78 90"
 
 
-async def prepared_round(start_service):
+async def prepared_round(start_service, *, from_census: bool = False):
     sortition, round_ = await open_round(start_service)
     base = f"/v1/rounds/{round_['id']}"
-    await sortition.put(
-        f"{base}/quotas",
-        content="feature,value,min,max\ng,x,40,50\ng,y,40,50\n",
-        headers={**OPERATOR, "If-Match": '"1"', "Content-Type": "text/csv"},
-    )
+    if from_census:
+        shares = {"shares": {"g": {"x": 52.5, "y": 47.5}}, "tolerance_seats": 5}
+        quotas = await sortition.post(
+            f"{base}/quotas/from-shares", json=shares, headers={**OPERATOR, "If-Match": '"1"'}
+        )
+    else:
+        quotas = await sortition.put(
+            f"{base}/quotas",
+            content="feature,value,min,max\ng,x,40,50\ng,y,40,50\n",
+            headers={**OPERATOR, "If-Match": '"1"', "Content-Type": "text/csv"},
+        )
+    assert quotas.status_code == 200, quotas.text
     people = "id,g\n" + "".join(f"r{i},{'x' if i % 2 else 'y'}\n" for i in range(150))
     imported = await sortition.put(
         f"{base}/pool", content=people, headers={**OPERATOR, "Content-Type": "text/csv"}
@@ -174,3 +181,14 @@ async def test_public_result_shows_composition_and_probabilities_without_ids(sta
     assert body["probabilities"]["pool"] == 150
     assert sum(h["respondents"] for h in body["probabilities"]["histogram"]) == 150
     assert not any(person in result.text for person in panel)
+    assert all(c["population_share"] is None for c in body["composition"])  # not from shares
+
+
+async def test_public_result_reads_the_panel_against_the_population(start_service):
+    sortition, base = await prepared_round(start_service, from_census=True)
+    digest = hashlib.sha256(SEED.encode()).hexdigest()
+    await sortition.post(f"{base}/commitment", json={"seed_sha256": digest}, headers=OPERATOR)
+    await sortition.post(f"{base}/draw", json={"seed": SEED}, headers=OPERATOR)
+    body = (await sortition.get(base.replace("/v1/", "/public/v1/") + "/result")).json()
+    shares = {c["value"]: c["population_share"] for c in body["composition"]}
+    assert shares == {"x": 0.525, "y": 0.475}

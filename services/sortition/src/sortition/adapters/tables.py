@@ -53,6 +53,8 @@ quotas = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("min", sa.Integer, nullable=False),
     sa.Column("max", sa.Integer, nullable=False),
+    # The value's share of the population (0-1), when the quotas came from census shares.
+    sa.Column("population_share", sa.Float),
 )
 
 # The respondents a round draws its panel from: pseudonymous ids and features, no names.

@@ -16,6 +16,7 @@ from common.http.problems import problem_responses
 from sortition.service import draws as service
 from sortition.service import replacements
 from sortition.service.pool import load_instance
+from sortition.service.rounds import population_shares
 
 router = APIRouter(prefix="/v1/rounds", tags=["draws"])
 public = APIRouter(prefix="/public/v1/rounds", tags=["public"])
@@ -259,6 +260,10 @@ class ValueComposition(BaseModel):
     max: int
     panel: int = Field(description="Panel members with this value, after replacements.")
     pool: int = Field(description="Respondents in the pool with this value.")
+    population_share: float | None = Field(
+        description="The value's share of the population, when the quotas came from census "
+        "shares: the panel's share (panel / panel size) is to be read against it."
+    )
 
 
 class ProbabilitySummary(BaseModel):
@@ -284,7 +289,8 @@ class PublicResult(BaseModel):
     summary="A round's public result",
     description=(
         "Anonymous: the commitment and revealed seed, the panel's composition against the "
-        "quotas and the pool, and how the selection probabilities are spread. No ids."
+        "quotas, the pool and (when the quotas came from census shares) the population, and "
+        "how the selection probabilities are spread. No ids."
     ),
     response_model=PublicResult,
     responses=problem_responses(404, 409, 422),
@@ -296,6 +302,7 @@ async def public_result(
         row, panel = await replacements.current_panel(round_id, uow=uow)
         instance = await load_instance(round_id, uow=uow)
         count = len(await replacements.list_replacements(round_id, uow=uow))
+        population = await population_shares(round_id, uow=uow)
     index = {person: i for i, person in enumerate(instance.ids)}
     composition = []
     for f, feature in enumerate(instance.features):
@@ -309,6 +316,7 @@ async def public_result(
                     max=quota.max,
                     panel=sum(1 for p in panel if instance.person_values[index[p]][f] == v),
                     pool=sum(1 for pv in instance.person_values if pv[f] == v),
+                    population_share=population.get((feature, value)),
                 )
             )
     values = sorted(float(p) for p in row.probabilities.values())

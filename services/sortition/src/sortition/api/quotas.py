@@ -241,5 +241,15 @@ async def from_shares(
     except InstanceError as exc:
         raise Invalid(str(exc), slug=exc.code) from exc
     async with uow:
-        row, saved = await service.set_quotas(round_id, items, if_match=if_match, uow=uow)
+        row, saved = await service.set_quotas(
+            round_id,
+            items,
+            if_match=if_match,
+            uow=uow,
+            shares={
+                (feature, value): share / sum(values.values())
+                for feature, values in body.shares.items()
+                for value, share in values.items()
+            },
+        )
     return _respond(request, response, row.version, saved)

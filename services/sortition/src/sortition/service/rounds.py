@@ -91,9 +91,15 @@ async def list_rounds(params: PageParams, *, uow: UnitOfWork) -> tuple[list[Any]
 
 
 async def set_quotas(
-    round_id: uuid.UUID, new: list[Quota], *, if_match: str | None, uow: UnitOfWork
+    round_id: uuid.UUID,
+    new: list[Quota],
+    *,
+    if_match: str | None,
+    uow: UnitOfWork,
+    shares: dict[tuple[str, str], float] | None = None,
 ) -> tuple[Any, list[Quota]]:
-    """Replace a round's quotas, after checking they could ever be met."""
+    """Replace a round's quotas, after checking they could ever be met; with the population
+    shares they came from, if they came from some."""
     current = (
         await uow.session.execute(
             sa.select(rounds).where(rounds.c.id == round_id).with_for_update()
@@ -120,6 +126,7 @@ async def set_quotas(
                 "position": i,
                 "min": q.min,
                 "max": q.max,
+                "population_share": (shares or {}).get((q.feature, q.value)),
             }
             for i, q in enumerate(new)
         ],
@@ -155,3 +162,16 @@ async def get_quotas(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, list
         )
     ).all()
     return row, [Quota(q.feature, q.value, q.min, q.max) for q in found]
+
+
+async def population_shares(
+    round_id: uuid.UUID, *, uow: UnitOfWork
+) -> dict[tuple[str, str], float]:
+    found = (
+        await uow.session.execute(
+            sa.select(quotas.c.feature, quotas.c.value, quotas.c.population_share).where(
+                quotas.c.round_id == round_id, quotas.c.population_share.is_not(None)
+            )
+        )
+    ).all()
+    return {(f, v): share for f, v, share in found}
