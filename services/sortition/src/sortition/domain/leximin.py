@@ -20,6 +20,7 @@ panel that improves it, seeded with the panels already found.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -35,6 +36,7 @@ SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 
 TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point, per class
 FACE_TRIES = 8  # random directions tried on a face before asking the integer program
+REPAIR_DEPTH = 3  # steps back a walk that left the panels' hull tries to repair
 
 
 class Infeasible(Exception):
@@ -192,63 +194,78 @@ class _Rows:
         return np.bincount(self.index, weights=self.value * x[self.column], minlength=self.m)
 
 
-def _peel(
-    program: PanelProgram, target: np.ndarray, rng: np.random.Generator
-) -> tuple[list[np.ndarray], ClassLottery | None]:
-    """Panels whose convex hull should hold ``target``: each step takes an integer panel on
-    the smallest face of the relaxation holding the current point and moves the point away
-    from it, onto a smaller face. Stops when the point is a panel (and then the steps' sizes
-    are the lottery's weights), or when no panel is found."""
-    sizes = program.classes.sizes.astype(float)
-    n = len(sizes)
-    rows = _Rows(program)
-    cols = np.arange(n, dtype=np.int32)
-    row_ids = np.arange(rows.m, dtype=np.int32)
-    face = _quiet(program.relaxed.getModel())
-    face.setOptionValue("presolve", "off")
-    mip = _quiet(program.highs.getModel())
-    mip.setOptionValue("mip_rel_gap", 1.0)  # any panel on the face will do
-    y, mass = target.copy(), 1.0
-    panels: list[np.ndarray] = []
-    weights: list[float] = []
-    for _ in range(n + rows.m + 2):  # each step loses a dimension
-        tol = TOLERANCE / mass
-        at_zero, at_size = y <= tol, y >= sizes - tol
-        lower = np.where(at_size, sizes, 0.0)
-        upper = np.where(at_zero, 0.0, sizes)
-        ay = rows.times(y)
-        at_low, at_high = ay <= rows.lower + tol, ay >= rows.upper - tol
-        row_lower = np.where(at_high, rows.upper, rows.lower)
-        row_upper = np.where(at_low, rows.lower, rows.upper)
-        panel = None
-        for solver in (face, mip):
-            solver.changeColsBounds(n, cols, lower, upper)
-            solver.changeRowsBounds(rows.m, row_ids, row_lower, row_upper)
+class _Faces:
+    """The relaxation's faces: which bounds and rows a point sits on, and integer panels
+    on the smallest face holding it."""
+
+    def __init__(self, program: PanelProgram, rng: np.random.Generator) -> None:
+        self.sizes = program.classes.sizes.astype(float)
+        self.n = len(self.sizes)
+        self.rows = _Rows(program)
+        self.rng = rng
+        self.cols = np.arange(self.n, dtype=np.int32)
+        self.row_ids = np.arange(self.rows.m, dtype=np.int32)
+        self.lp = _quiet(program.relaxed.getModel())
+        self.lp.setOptionValue("presolve", "off")
+        self.any_panel = _quiet(program.highs.getModel())
+        self.any_panel.setOptionValue("mip_rel_gap", 1.0)  # any panel on the face will do
+        self.best_panel = _quiet(program.highs.getModel())
+        self.best_panel.setOptionValue("mip_rel_gap", 1e-9)
+
+    def restrict(self, y: np.ndarray, tol: float) -> None:
+        """Restrict the programs to the smallest face holding ``y``."""
+        at_zero, at_size = y <= tol, y >= self.sizes - tol
+        lower = np.where(at_size, self.sizes, 0.0)
+        upper = np.where(at_zero, 0.0, self.sizes)
+        ay = self.rows.times(y)
+        at_low, at_high = ay <= self.rows.lower + tol, ay >= self.rows.upper - tol
+        row_lower = np.where(at_high, self.rows.upper, self.rows.lower)
+        row_upper = np.where(at_low, self.rows.lower, self.rows.upper)
+        for solver in (self.lp, self.any_panel, self.best_panel):
+            solver.changeColsBounds(self.n, self.cols, lower, upper)
+            solver.changeRowsBounds(self.rows.m, self.row_ids, row_lower, row_upper)
+
+    def _lp(self, costs: np.ndarray) -> np.ndarray | None:
+        self.lp.changeColsCost(self.n, self.cols, costs)
+        self.lp.run()
+        if self.lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        values = np.array(self.lp.getSolution().col_value)
+        if np.abs(values - np.rint(values)).max() < 1e-9:
+            return np.rint(values).astype(np.int64)
+        return None
+
+    def some_panel(self) -> np.ndarray | None:
+        """A panel on the face: a vertex of it in a random direction if one is integral,
+        else the integer program's first panel."""
         for _ in range(FACE_TRIES):
-            face.changeColsCost(n, cols, rng.random(n))
-            face.run()
-            if face.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                break
-            values = np.array(face.getSolution().col_value)
-            if np.abs(values - np.rint(values)).max() < 1e-9:
-                panel = np.rint(values)
-                break
-        if panel is None:
-            mip.changeColsCost(n, cols, rng.random(n))
-            mip.run()
-            if mip.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                return panels, None  # no panel on this face: a step left the panels' hull
-            panel = np.rint(np.array(mip.getSolution().col_value))
-        panels.append(panel.astype(np.int64))
+            found = self._lp(self.rng.random(self.n))
+            if found is not None:
+                return found
+        self.any_panel.changeColsCost(self.n, self.cols, self.rng.random(self.n))
+        self.any_panel.run()
+        if self.any_panel.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.rint(np.array(self.any_panel.getSolution().col_value)).astype(np.int64)
+
+    def best(self, weights: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """The panel on the face maximising ``weights @ counts``."""
+        found = self._lp(weights)
+        if found is None:
+            h = self.best_panel
+            h.changeColsCost(self.n, self.cols, weights)
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+            found = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
+        return float(weights @ found), found
+
+    def step(self, y: np.ndarray, panel: np.ndarray, tol: float) -> float:
+        """How far (a factor t > 1) the point can move away from the panel, to
+        panel + t (y - panel), and stay in the relaxation."""
         away = y - panel
         away[np.abs(away) <= tol] = 0.0
-        if not away.any():
-            weights.append(mass)
-            lottery = ClassLottery(panels=np.array(panels), weights=np.array(weights))
-            if np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE:
-                return panels, lottery
-            return panels, None
-        # How far the point can move away from the panel and stay in the relaxation.
+        sizes, rows = self.sizes, self.rows
         steps = [
             (sizes[away > 0] - panel[away > 0]) / away[away > 0],
             -panel[away < 0] / away[away < 0],
@@ -259,19 +276,65 @@ def _peel(
             (rows.upper[up] - a_panel[up]) / a_away[up],
             (rows.lower[down] - a_panel[down]) / a_away[down],
         ]
-        t = min(float(s.min()) for s in steps if len(s))
-        if not np.isfinite(t) or t <= 1.0 + 1e-12:
-            return panels, None
+        return min((float(s.min()) for s in steps if len(s)), default=np.inf)
+
+
+def _walk(
+    program: PanelProgram, target: np.ndarray, rng: np.random.Generator
+) -> tuple[list[np.ndarray], ClassLottery | None]:
+    """Decompose ``target`` into panels by walking down the relaxation's faces: take an
+    integer panel on the smallest face holding the point and move the point away from it,
+    onto a smaller face; the step sizes are the weights. A step can leave the panels' hull
+    (the relaxation has fractional vertices): then the point of a few steps back is
+    decomposed by column generation on its own face, which is small."""
+    faces = _Faces(program, rng)
+    y, mass = target.copy(), 1.0
+    panels: list[np.ndarray] = []
+    weights: list[float] = []
+    path: list[tuple[np.ndarray, float, int]] = []  # points passed, with their mass
+    for _ in range(faces.n + faces.rows.m + 2):  # each step loses a dimension
+        tol = TOLERANCE / mass
+        faces.restrict(y, tol)
+        panel = faces.some_panel()
+        if panel is None:
+            break  # no panel on this face: a step left the panels' hull
+        panels.append(panel)
+        t = faces.step(y, panel, tol)
+        if not np.isfinite(t):  # the point is this panel
+            weights.append(mass)
+            lottery = ClassLottery(panels=np.array(panels), weights=np.array(weights))
+            if np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE:
+                return panels, lottery
+            break
+        if t <= 1.0 + 1e-12:
+            break
+        path.append((y, mass, len(weights)))
         weights.append(mass * (1 - 1 / t))
-        y, mass = panel + t * away, mass / t
+        y, mass = panel + t * (y - panel), mass / t
+    for y, mass, done in reversed(path[-REPAIR_DEPTH:]):
+        faces.restrict(y, TOLERANCE / mass)
+        rest = _decompose(y, panels[done:], faces.best, tolerance=TOLERANCE / mass)
+        if rest is not None:
+            lottery = ClassLottery(
+                panels=np.vstack([np.array(panels[:done]).reshape(-1, faces.n), rest.panels]),
+                weights=np.concatenate([weights[:done], mass * rest.weights]),
+            )
+            if np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE:
+                return panels, lottery
     return panels, None
 
 
 def _decompose(
-    program: PanelProgram, target: np.ndarray, panels: list[np.ndarray]
+    target: np.ndarray,
+    panels: list[np.ndarray],
+    price: Callable[[np.ndarray], tuple[float, np.ndarray] | None],
+    *,
+    tolerance: float = TOLERANCE,
+    also: Callable[[], list[np.ndarray]] | None = None,
 ) -> ClassLottery | None:
-    """Weights on panels whose expected counts are ``target``, adding panels by column
-    generation where those given fall short; None if ``target`` is no lottery over panels."""
+    """Weights on panels whose expected counts are ``target``, adding the panels ``price``
+    finds (by column generation) where those given fall short; None if ``target`` is no
+    lottery over such panels."""
     n = len(target)
     h = _quiet()
     h.setOptionValue("presolve", "off")
@@ -309,28 +372,31 @@ def _decompose(
         if counts.tobytes() not in seen:
             add(counts)
     if not chosen:
-        found = program.best(target)
+        found = price(target)
         if found is None:
-            raise Infeasible("no panel meets the quotas")
+            return None
         add(found[1])
     for _ in range(10 * n + 100):
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError("the decomposition program failed")
         h.setOptionValue("simplex_strategy", 4)  # primal: warm starts after adding columns
-        if h.getInfo().objective_function_value <= n * TOLERANCE:
+        if h.getInfo().objective_function_value <= n * tolerance:
             weights = np.clip(np.array(h.getSolution().col_value[2 * n :]), 0.0, None)
             keep = weights > 1e-12
             lottery = ClassLottery(
                 panels=np.array(chosen)[keep], weights=weights[keep] / weights[keep].sum()
             )
-            if np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE:
+            if np.abs(lottery.weights @ lottery.panels - target).max() <= tolerance:
                 return lottery
         duals = np.array(h.getSolution().row_dual)
-        found = program.best(duals[:n])
+        found = price(duals[:n])
         if found is None or found[0] + duals[n] <= EPS or found[1].tobytes() in seen:
             return None  # no panel brings the lottery closer: the point is out of reach
         add(found[1])
+        for other in also() if also is not None else []:
+            if other.tobytes() not in seen and float(duals[:n] @ other) + duals[n] > EPS:
+                add(other)
     return None
 
 
@@ -339,10 +405,10 @@ def leximin(program: PanelProgram, *, seed: int = 0) -> ClassLottery:
     target = relaxed_leximin(program)
     if target is None:
         raise Infeasible("not even the relaxation of the quotas can be met")
-    panels, peeled = _peel(program, target, rng)
-    if peeled is not None:
-        return peeled
-    found = _decompose(program, target, panels)
+    panels, walked = _walk(program, target, rng)
+    if walked is not None:
+        return walked
+    found = _decompose(target, panels, program.best, also=program.improving)
     if found is not None:
         return found
     return _exact(program, rng=rng, start=panels)
