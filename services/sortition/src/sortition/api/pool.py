@@ -107,7 +107,8 @@ async def import_pool(
     "/{round_id}/pool",
     operation_id="rounds-pool-summary",
     summary="Summarise a round's pool",
-    description="Counts by feature value; no ids.",
+    description="Counts by feature value of the respondents so far (also while there are "
+    "too few to fill a panel); no ids.",
     response_model=PoolSummary,
     responses=problem_responses(401, 403, 404, 409),
 )
@@ -117,8 +118,7 @@ async def pool_summary(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
 ) -> PoolSummary:
     async with uow:
-        instance = await service.load_instance(round_id, uow=uow)
-    return PoolSummary(**service.summary(instance))
+        return PoolSummary(**await service.count_pool(round_id, uow=uow))
 
 
 @router.get(

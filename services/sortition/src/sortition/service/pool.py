@@ -98,6 +98,31 @@ def summary(instance: Instance) -> dict[str, Any]:
     }
 
 
+async def count_pool(round_id: uuid.UUID, *, uow: UnitOfWork) -> dict[str, Any]:
+    """Counts by the quotas' feature values, straight from the respondents: a pool still
+    filling is counted too."""
+    _, quotas = await get_quotas(round_id, uow=uow)
+    rows = (
+        await uow.session.execute(
+            sa.select(respondents.c.household, respondents.c.features).where(
+                respondents.c.round_id == round_id
+            )
+        )
+    ).all()
+    counts: dict[str, Counter[str]] = {}
+    for q in quotas:
+        counts.setdefault(q.feature, Counter())[q.value] += 0
+    for _, features in rows:
+        for feature, counter in counts.items():
+            if feature in features:
+                counter[features[feature]] += 1
+    return {
+        "respondents": len(rows),
+        "households_rule": any(household is not None for household, _ in rows),
+        "by_feature": {f: dict(c) for f, c in counts.items()},
+    }
+
+
 async def load_instance(round_id: uuid.UUID, *, uow: UnitOfWork) -> Instance:
     round_, quotas = await get_quotas(round_id, uow=uow)
     if not quotas:

@@ -173,7 +173,7 @@ async def import_extract(
                 "rows_read": reader.rows if reader else 0,
                 "bytes_read": counter[0],
                 "error": {"slug": exc.code, "detail": str(exc)},
-                "finished_at": sa.func.now(),
+                "finished_at": sa.func.clock_timestamp(),
             }
         )
         raise Invalid(str(exc), slug=exc.code) from exc
@@ -186,7 +186,7 @@ async def import_extract(
                     "rows_read": reader.rows if reader else 0,
                     "bytes_read": counter[0],
                     "error": {"slug": "import-interrupted", "detail": "The upload stopped."},
-                    "finished_at": sa.func.now(),
+                    "finished_at": sa.func.clock_timestamp(),
                 }
             )
         )
@@ -227,7 +227,7 @@ async def import_extract(
                 bytes_total=bytes_total,
                 sha256=digest.hexdigest(),
                 error=sa.null(),
-                finished_at=sa.func.now(),
+                finished_at=sa.func.clock_timestamp(),
             )
             .on_conflict_do_update(
                 index_elements=[extracts.c.round_id],
@@ -240,7 +240,7 @@ async def import_extract(
                     "bytes_total": bytes_total,
                     "sha256": digest.hexdigest(),
                     "error": sa.null(),
-                    "finished_at": sa.func.now(),
+                    "finished_at": sa.func.clock_timestamp(),
                 },
             )
             .returning(extracts)
@@ -262,7 +262,7 @@ async def record_progress(
                 "eligible": 0,
                 "households": 0,
                 "sha256": None,
-                "started_at": sa.func.now(),
+                "started_at": sa.func.clock_timestamp(),
                 "finished_at": None,
             }
             stmt = insert(extracts).values(round_id=round_id, **values)
