@@ -30,6 +30,8 @@ from membership.service.rounds import get_round, round_cohort
 RESPONDENT_REGISTERED = "membership.respondent.registered.v1"
 REQUIRED_FEATURES = ("gender", "citizenship", "municipio")
 _BAND = re.compile(r"^(\d+)\s*(?:-\s*(\d+)|\+)$")
+# Milan's nine Municipi, as a round names them when its quotas do not list them.
+_MUNICIPIO = re.compile(r"^(?:M|Municipio\s*)?[1-9]$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,11 @@ def _check_features(
     if missing:
         raise Invalid(
             f"The round asks for {', '.join(sorted(set(missing)))}.", slug="missing-feature"
+        )
+    if "municipio" not in asked and not _MUNICIPIO.match(features["municipio"]):
+        raise Invalid(
+            f"{features['municipio']!r} is not one of Milan's Municipi (M1 to M9).",
+            slug="unknown-feature-value",
         )
     if asked:
         extra = sorted(set(features) - set(asked) - set(REQUIRED_FEATURES))
