@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from sortition.domain.instance import Instance
 from sortition.domain.legacy import legacy_panel
-from sortition.domain.leximin import leximin
+from sortition.domain.leximin import Report, leximin
 from sortition.domain.lottery import Lottery, draw, expand, seeded_random
 from sortition.domain.panels import PanelProgram, build_classes
 from sortition.domain.transparent import round_uniform
@@ -68,13 +68,17 @@ def select(
     seed: str,
     transparent: int | None = None,
     legacy_runs: int = 1000,
+    report: Report | None = None,
 ) -> Selection:
     """Compute the lottery from the instance alone, then let the seed pick from it: the
     lottery can be published (and committed to) before the seed is known."""
     started = time.perf_counter()
     if algorithm == "leximin":
         classes = build_classes(instance)
-        lottery = expand(classes, leximin(PanelProgram(instance, classes)))
+        class_lottery = leximin(PanelProgram(instance, classes), report=report)
+        if report is not None:
+            report("spreading over people", None, len(class_lottery.weights))
+        lottery = expand(classes, class_lottery)
     elif algorithm == "legacy":
         rng = seeded_random(instance.digest(), purpose="legacy-estimate")
         counts: dict[tuple[int, ...], int] = {}

@@ -184,6 +184,22 @@ async def test_public_result_shows_composition_and_probabilities_without_ids(sta
     assert all(c["population_share"] is None for c in body["composition"])  # not from shares
 
 
+async def test_a_draw_reports_its_progress(start_service):
+    sortition, base = await prepared_round(start_service)
+    assert (await sortition.get(f"{base}/draw/progress", headers=OPERATOR)).status_code == 404
+    digest = hashlib.sha256(SEED.encode()).hexdigest()
+    await sortition.post(f"{base}/commitment", json={"seed_sha256": digest}, headers=OPERATOR)
+    drawn = await sortition.post(f"{base}/draw", json={"seed": SEED}, headers=OPERATOR)
+    assert drawn.status_code == 200
+    progress = await sortition.get(f"{base}/draw/progress", headers=auth_header("auditor"))
+    assert progress.status_code == 200, progress.text
+    body = progress.json()
+    assert body["phase"] == "done"
+    assert body["done"] == 1.0
+    assert body["panels"] >= 1  # panels in the lottery
+    assert body["started_at"] <= body["updated_at"]
+
+
 async def test_public_result_reads_the_panel_against_the_population(start_service):
     sortition, base = await prepared_round(start_service, from_census=True)
     digest = hashlib.sha256(SEED.encode()).hexdigest()

@@ -373,3 +373,16 @@ def test_when_the_relaxation_promises_too_much_the_exact_method_decides():
     assert probabilities["t0"] == pytest.approx(0.0, abs=1e-9)
     for person in ("t1", "t2", "t3", "s1", "s2", "s3"):
         assert probabilities[person] == pytest.approx(1 / 3, abs=1e-7)
+
+
+def test_a_long_selection_reports_where_it_stands():
+    instance = load("sf_fixture_22", 22, "address")
+    seen: list[tuple[str, float | None, int]] = []
+    select(instance, seed="1", report=lambda *step: seen.append(step))
+    phases = [phase for phase, _, _ in seen]
+    assert phases[0] == "relaxation"
+    assert "decomposition" in phases
+    assert phases[-1] == "spreading over people"
+    shares = [done for phase, done, _ in seen if phase == "decomposition"]
+    assert shares == sorted(shares)
+    assert all(0 < s < 1 for s in shares)

@@ -176,3 +176,15 @@ invitations = sa.Table(
     sa.Column("household_ref", sa.Text, nullable=False),
     sa.Column("stratum", sa.Integer, nullable=False),
 )
+
+# Where a draw's computation stands: written in transactions of its own while it runs.
+draw_progress = sa.Table(
+    "draw_progress",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("phase", sa.Text, nullable=False),
+    sa.Column("done", sa.Float),
+    sa.Column("panels", sa.Integer, nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
@@ -125,12 +125,46 @@ async def commit(
 async def draw(
     round_id: RoundId,
     body: DrawIn,
+    request: Request,
     _: Annotated[Principal, Depends(operator)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
 ) -> Draw:
+    progress = service.ProgressWriter(round_id, request.app.state.uow_factory)
     async with uow:
-        row = await service.draw(round_id, seed=body.seed, uow=uow)
+        row = await service.draw(round_id, seed=body.seed, uow=uow, progress=progress)
     return Draw.model_validate(row, from_attributes=True)
+
+
+class DrawProgress(BaseModel):
+    phase: str = Field(
+        description="`relaxation`, `decomposition`, `column generation`, `exact`, "
+        "`spreading over people`, then `done` (or `failed: …`).",
+        examples=["decomposition"],
+    )
+    done: float | None = Field(description="The share of the phase done, when known.")
+    panels: int = Field(description="Panels found so far.")
+    started_at: datetime
+    updated_at: datetime
+
+
+@router.get(
+    "/{round_id}/draw/progress",
+    operation_id="rounds-draw-progress",
+    summary="Follow a draw being computed",
+    description="While `POST …/draw` computes the lottery (seconds on Milan-sized pools, "
+    "longer on large ones), where it stands, updated about twice a second.",
+    response_model=DrawProgress,
+    responses=problem_responses(401, 403, 404),
+)
+async def draw_progress(
+    round_id: RoundId,
+    _: Annotated[Principal, Depends(auditors)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> DrawProgress:
+    async with uow:
+        return DrawProgress.model_validate(
+            await service.get_progress(round_id, uow=uow), from_attributes=True
+        )
 
 
 @router.get(

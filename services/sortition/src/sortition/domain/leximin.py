@@ -39,6 +39,14 @@ FACE_TRIES = 8  # random directions tried on a face before asking the integer pr
 REPAIR_DEPTH = 3  # steps back a walk that left the panels' hull tries to repair
 
 
+#: Progress of a long computation: the phase, the share done when known, panels so far.
+Report = Callable[[str, float | None, int], None]
+
+
+def _silent(phase: str, done: float | None, panels: int) -> None:
+    return None
+
+
 class Infeasible(Exception):
     """No panel meets the quotas (and the household rule)."""
 
@@ -280,7 +288,10 @@ class _Faces:
 
 
 def _walk(
-    program: PanelProgram, target: np.ndarray, rng: np.random.Generator
+    program: PanelProgram,
+    target: np.ndarray,
+    rng: np.random.Generator,
+    report: Report = _silent,
 ) -> tuple[list[np.ndarray], ClassLottery | None]:
     """Decompose ``target`` into panels by walking down the relaxation's faces: take an
     integer panel on the smallest face holding the point and move the point away from it,
@@ -311,6 +322,7 @@ def _walk(
         path.append((y, mass, len(weights)))
         weights.append(mass * (1 - 1 / t))
         y, mass = panel + t * (y - panel), mass / t
+        report("decomposition", 1 - mass, len(panels))
     for y, mass, done in reversed(path[-REPAIR_DEPTH:]):
         faces.restrict(y, TOLERANCE / mass)
         rest = _decompose(y, panels[done:], faces.best, tolerance=TOLERANCE / mass)
@@ -331,6 +343,7 @@ def _decompose(
     *,
     tolerance: float = TOLERANCE,
     also: Callable[[], list[np.ndarray]] | None = None,
+    report: Report = _silent,
 ) -> ClassLottery | None:
     """Weights on panels whose expected counts are ``target``, adding the panels ``price``
     finds (by column generation) where those given fall short; None if ``target`` is no
@@ -389,6 +402,7 @@ def _decompose(
             )
             if np.abs(lottery.weights @ lottery.panels - target).max() <= tolerance:
                 return lottery
+        report("column generation", None, len(chosen))
         duals = np.array(h.getSolution().row_dual)
         found = price(duals[:n])
         if found is None or found[0] + duals[n] <= EPS or found[1].tobytes() in seen:
@@ -400,22 +414,28 @@ def _decompose(
     return None
 
 
-def leximin(program: PanelProgram, *, seed: int = 0) -> ClassLottery:
+def leximin(program: PanelProgram, *, seed: int = 0, report: Report | None = None) -> ClassLottery:
+    report = report or _silent
     rng = np.random.default_rng(seed)
+    report("relaxation", 0.0, 0)
     target = relaxed_leximin(program)
     if target is None:
         raise Infeasible("not even the relaxation of the quotas can be met")
-    panels, walked = _walk(program, target, rng)
+    panels, walked = _walk(program, target, rng, report)
     if walked is not None:
         return walked
-    found = _decompose(target, panels, program.best, also=program.improving)
+    found = _decompose(target, panels, program.best, also=program.improving, report=report)
     if found is not None:
         return found
-    return _exact(program, rng=rng, start=panels)
+    return _exact(program, rng=rng, start=panels, report=report)
 
 
 def _exact(
-    program: PanelProgram, *, rng: np.random.Generator, start: list[np.ndarray]
+    program: PanelProgram,
+    *,
+    rng: np.random.Generator,
+    start: list[np.ndarray],
+    report: Report = _silent,
 ) -> ClassLottery:
     classes: Classes = program.classes
     sizes = classes.sizes
@@ -461,6 +481,7 @@ def _exact(
         for c in np.flatnonzero(to_fix):
             master.fix(int(c), level)
             fixed[c] = level
+        report("exact", float(1 - np.isnan(fixed).mean()), len(master.panels))
     master.h.changeColBounds(0, 0.0, 0.0)  # every class is fixed: z is in no row any more
     master.solve()
     weights = np.clip(master.weights(), 0.0, None)

@@ -9,19 +9,23 @@ the lottery and lets the seed pick the panel. Everything a re-run needs is kept.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import re
+import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid, NotFound
-from sortition.adapters.tables import draws
+from sortition.adapters.tables import draw_progress, draws
 from sortition.domain.instance import Instance
-from sortition.domain.leximin import Infeasible
+from sortition.domain.leximin import Infeasible, Report
 from sortition.select import ALGORITHM_VERSION, Selection, select
 from sortition.service.pool import load_instance
 
@@ -84,11 +88,79 @@ async def get_draw(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
     return row
 
 
-def _run(instance: Instance, row: Any, seed: str) -> Selection:
-    return select(instance, algorithm=row.algorithm, seed=seed, transparent=row.transparent)
+def _run(instance: Instance, row: Any, seed: str, report: Report | None = None) -> Selection:
+    return select(
+        instance, algorithm=row.algorithm, seed=seed, transparent=row.transparent, report=report
+    )
 
 
-async def draw(round_id: uuid.UUID, *, seed: str, uow: UnitOfWork) -> Any:
+class ProgressWriter:
+    """Writes a draw's progress while it is computed (in a worker thread), at most every
+    ``every`` seconds, each time in a transaction of its own: the draw's own transaction
+    holds its row locked until the end."""
+
+    def __init__(
+        self, round_id: uuid.UUID, uow_factory: Callable[[], UnitOfWork], every: float = 0.5
+    ) -> None:
+        self.round_id = round_id
+        self.uow_factory = uow_factory
+        self.every = every
+        self.loop = asyncio.get_running_loop()
+        self.last = 0.0
+        self.pending: concurrent.futures.Future[None] | None = None
+
+    async def write(self, phase: str, done: float | None, panels: int) -> None:
+        async with self.uow_factory() as uow:
+            stmt = insert(draw_progress).values(
+                round_id=self.round_id,
+                phase=phase,
+                done=done,
+                panels=panels,
+                started_at=sa.func.clock_timestamp(),
+                updated_at=sa.func.clock_timestamp(),
+            )
+            values = {
+                "phase": phase,
+                "done": done,
+                "panels": panels,
+                "updated_at": sa.func.clock_timestamp(),
+            }
+            if phase == "relaxation":
+                values["started_at"] = sa.func.clock_timestamp()
+            await uow.session.execute(
+                stmt.on_conflict_do_update(index_elements=[draw_progress.c.round_id], set_=values)
+            )
+            await uow.commit()
+
+    def __call__(self, phase: str, done: float | None, panels: int) -> None:
+        """Called from the computing thread."""
+        now = time.monotonic()
+        if phase != "relaxation" and now - self.last < self.every:
+            return
+        if self.pending is not None and not self.pending.done():
+            return  # the last write is still on its way: skip this one
+        self.last = now
+        self.pending = asyncio.run_coroutine_threadsafe(self.write(phase, done, panels), self.loop)
+
+
+async def get_progress(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
+    row = (
+        await uow.session.execute(
+            sa.select(draw_progress).where(draw_progress.c.round_id == round_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No draw has started for this round.", slug="draw-not-started")
+    return row
+
+
+async def draw(
+    round_id: uuid.UUID,
+    *,
+    seed: str,
+    uow: UnitOfWork,
+    progress: ProgressWriter | None = None,
+) -> Any:
     row = (
         await uow.session.execute(
             sa.select(draws).where(draws.c.round_id == round_id).with_for_update()
@@ -106,9 +178,13 @@ async def draw(round_id: uuid.UUID, *, seed: str, uow: UnitOfWork) -> Any:
             "The pool or the quotas changed since the commitment.", slug="inputs-changed"
         )
     try:
-        selection = await asyncio.to_thread(_run, instance, row, seed)
+        selection = await asyncio.to_thread(_run, instance, row, seed, progress)
     except Infeasible as exc:
+        if progress is not None:
+            await progress.write("failed: no panel meets the quotas", None, 0)
         raise Conflict("No panel meets the quotas with this pool.", slug="infeasible") from exc
+    if progress is not None:
+        await progress.write("done", 1.0, len(selection.lottery.panels))
     result = selection.as_json()
     updated = (
         await uow.session.execute(
