@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import hashlib
 import re
 import time
@@ -132,6 +133,13 @@ class ProgressWriter:
             )
             await uow.commit()
 
+    async def finish(self, phase: str, done: float | None, panels: int) -> None:
+        """The last word, after any write still on its way from the computing thread."""
+        if self.pending is not None:
+            with contextlib.suppress(Exception):  # a lost progress line is no reason to fail
+                await asyncio.wrap_future(self.pending)
+        await self.write(phase, done, panels)
+
     def __call__(self, phase: str, done: float | None, panels: int) -> None:
         """Called from the computing thread."""
         now = time.monotonic()
@@ -181,10 +189,10 @@ async def draw(
         selection = await asyncio.to_thread(_run, instance, row, seed, progress)
     except Infeasible as exc:
         if progress is not None:
-            await progress.write("failed: no panel meets the quotas", None, 0)
+            await progress.finish("failed: no panel meets the quotas", None, 0)
         raise Conflict("No panel meets the quotas with this pool.", slug="infeasible") from exc
     if progress is not None:
-        await progress.write("done", 1.0, len(selection.lottery.panels))
+        await progress.finish("done", 1.0, len(selection.lottery.panels))
     result = selection.as_json()
     updated = (
         await uow.session.execute(
