@@ -16,8 +16,11 @@ $(BOOTSTRAP)/bin/uv:
 	@python3 -m venv $(BOOTSTRAP)
 	@$(BOOTSTRAP)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled once here, for the locked packages and for ours: the command line
+# then starts in a fraction of the time, even where Python is told not to write bytecode.
 install: $(if $(shell command -v uv 2>/dev/null),,$(BOOTSTRAP)/bin/uv) ## Build the locked environment in .venv (safe to repeat)
-	@$(UV) sync --locked --quiet
+	@$(UV) sync --locked --quiet --compile-bytecode
+	@$(PYTHON) -m compileall -q libs services deploy >/dev/null
 
 run: install ## Start PostgreSQL, NATS and the four services (Ctrl-C stops them)
 	@$(PYTHON) -m devstack run

@@ -35,9 +35,10 @@ SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 
 
 TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point, per class
-FACE_TRIES = 8  # random directions tried on a face before asking the integer program
-REPAIR_DEPTH = 3  # steps back a walk that left the panels' hull tries to repair
+FACE_TRIES = 8  # random vertices tried on a face before rounding one
 
+
+FEASIBLE = 2  # HiGHS's solution status for a feasible point
 
 #: Progress of a long computation: the phase, the share done when known, panels so far.
 Report = Callable[[str, float | None, int], None]
@@ -216,7 +217,8 @@ class _Faces:
         self.lp = _quiet(program.relaxed.getModel())
         self.lp.setOptionValue("presolve", "off")
         self.any_panel = _quiet(program.highs.getModel())
-        self.any_panel.setOptionValue("mip_rel_gap", 1.0)  # any panel on the face will do
+        self.any_panel.setOptionValue("mip_max_improving_sols", 1)  # the first panel will do
+        self.any_panel.setOptionValue("presolve", "off")
         self.best_panel = _quiet(program.highs.getModel())
         self.best_panel.setOptionValue("mip_rel_gap", 1e-9)
 
@@ -229,44 +231,104 @@ class _Faces:
         at_low, at_high = ay <= self.rows.lower + tol, ay >= self.rows.upper - tol
         row_lower = np.where(at_high, self.rows.upper, self.rows.lower)
         row_upper = np.where(at_low, self.rows.lower, self.rows.upper)
+        self.bounds = lower, upper
+        self.row_bounds = row_lower, row_upper
         for solver in (self.lp, self.any_panel, self.best_panel):
             solver.changeColsBounds(self.n, self.cols, lower, upper)
             solver.changeRowsBounds(self.rows.m, self.row_ids, row_lower, row_upper)
 
-    def _lp(self, costs: np.ndarray) -> np.ndarray | None:
+    def _lp(self, costs: np.ndarray) -> tuple[np.ndarray, bool] | None:
+        """The face's vertex maximising ``costs``, and whether it is integral."""
         self.lp.changeColsCost(self.n, self.cols, costs)
         self.lp.run()
         if self.lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         values = np.array(self.lp.getSolution().col_value)
-        if np.abs(values - np.rint(values)).max() < 1e-9:
-            return np.rint(values).astype(np.int64)
-        return None
+        rounded = np.rint(values)
+        return values, bool(np.abs(values - rounded).max() < 1e-9)
+
+    def _integer(self, h: highspy.Highs, costs: np.ndarray) -> np.ndarray | None:
+        h.changeColsCost(self.n, self.cols, costs)
+        h.run()
+        if h.getInfo().primal_solution_status != FEASIBLE:  # an optimum, or a first panel
+            return None
+        return np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
 
     def some_panel(self) -> np.ndarray | None:
-        """A panel on the face: a vertex of it in a random direction if one is integral,
-        else the integer program's first panel."""
-        for _ in range(FACE_TRIES):
-            found = self._lp(self.rng.random(self.n))
-            if found is not None:
-                return found
-        self.any_panel.changeColsCost(self.n, self.cols, self.rng.random(self.n))
-        self.any_panel.run()
-        if self.any_panel.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        return np.rint(np.array(self.any_panel.getSolution().col_value)).astype(np.int64)
+        """A panel on the face: a vertex of it in a random direction if one of a few is
+        integral, else the last vertex with its fractional classes rounded, else the
+        integer program's first panel in that direction.
 
-    def best(self, weights: np.ndarray) -> tuple[float, np.ndarray] | None:
-        """The panel on the face maximising ``weights @ counts``."""
+        Random directions make short steps, each losing about one dimension; steps
+        towards the likeliest classes are far longer but soon leave the panels' hull."""
+        for _ in range(FACE_TRIES):
+            costs = self.rng.random(self.n)
+            found = self._lp(costs)
+            if found is None:
+                return None
+            values, integral = found
+            if integral:
+                return np.rint(values).astype(np.int64)
+        panel = self._round(values, costs)
+        return panel if panel is not None else self._integer(self.any_panel, costs)
+
+    def _round(self, values: np.ndarray, costs: np.ndarray) -> np.ndarray | None:
+        """A panel that keeps a vertex's integral counts and rounds its fractional ones, by
+        a small integer program over those alone; None if there is none."""
+        rounded = np.rint(values)
+        loose = np.abs(values - rounded) >= 1e-9
+        rows, free = self.rows, np.flatnonzero(loose)
+        kept = np.where(loose, 0.0, rounded)
+        used = rows.times(kept)
+        in_free = loose[rows.column]
+        touched = np.unique(rows.index[in_free])
+        position = np.full(self.n, -1)
+        position[free] = np.arange(len(free))
+        h = _quiet()
+        lower, upper = self.bounds
+        h.addVars(len(free), lower[free], upper[free])
+        h.changeColsCost(len(free), np.arange(len(free), dtype=np.int32), costs[free])
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        row_lower, row_upper = self.row_bounds
+        order = np.argsort(rows.index[in_free], kind="stable")
+        entries = rows.index[in_free][order]
+        starts = np.searchsorted(entries, touched).astype(np.int32)
+        h.addRows(
+            len(touched),
+            row_lower[touched] - used[touched],
+            row_upper[touched] - used[touched],
+            len(entries),
+            starts,
+            position[rows.column[in_free][order]].astype(np.int32),
+            rows.value[in_free][order],
+        )
+        h.changeColsIntegrality(
+            len(free),
+            np.arange(len(free), dtype=np.int32),
+            np.array([highspy.HighsVarType.kInteger] * len(free)),
+        )
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        kept[free] = np.rint(np.array(h.getSolution().col_value))
+        return kept.astype(np.int64)
+
+    def best(self, weights: np.ndarray, enough: float = -INF) -> tuple[float, np.ndarray] | None:
+        """A panel on the face with ``weights @ counts`` above ``enough``, the best one if it
+        takes the integer program to find one; None if there is none."""
         found = self._lp(weights)
         if found is None:
-            h = self.best_panel
-            h.changeColsCost(self.n, self.cols, weights)
-            h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        values, integral = found
+        if integral or float(weights @ values) <= enough:
+            panel = np.rint(values).astype(np.int64)
+            return (float(weights @ panel), panel) if integral else None
+        panel = self._round(values, weights)
+        if panel is None or float(weights @ panel) <= enough:
+            panel = self._integer(self.best_panel, weights)
+            if panel is None:
                 return None
-            found = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
-        return float(weights @ found), found
+        return float(weights @ panel), panel
 
     def step(self, y: np.ndarray, panel: np.ndarray, tol: float) -> float:
         """How far (a factor t > 1) the point can move away from the panel, to
@@ -296,8 +358,9 @@ def _walk(
     """Decompose ``target`` into panels by walking down the relaxation's faces: take an
     integer panel on the smallest face holding the point and move the point away from it,
     onto a smaller face; the step sizes are the weights. A step can leave the panels' hull
-    (the relaxation has fractional vertices): then the point of a few steps back is
-    decomposed by column generation on its own face, which is small."""
+    (the relaxation has fractional vertices): then a point further back is decomposed by
+    column generation on its own face, which is small: 1, 2, 4, ... steps back until one
+    is in the hull."""
     faces = _Faces(program, rng)
     y, mass = target.copy(), 1.0
     panels: list[np.ndarray] = []
@@ -323,7 +386,10 @@ def _walk(
         weights.append(mass * (1 - 1 / t))
         y, mass = panel + t * (y - panel), mass / t
         report("decomposition", 1 - mass, len(panels))
-    for y, mass, done in reversed(path[-REPAIR_DEPTH:]):
+    depth = 1
+    while depth <= len(path):  # 1, 2, 4, ... steps back: the faces grow as the walk goes back
+        y, mass, done = path[-depth]
+        depth *= 2
         faces.restrict(y, TOLERANCE / mass)
         rest = _decompose(y, panels[done:], faces.best, tolerance=TOLERANCE / mass)
         if rest is not None:
@@ -339,7 +405,7 @@ def _walk(
 def _decompose(
     target: np.ndarray,
     panels: list[np.ndarray],
-    price: Callable[[np.ndarray], tuple[float, np.ndarray] | None],
+    price: Callable[[np.ndarray, float], tuple[float, np.ndarray] | None],
     *,
     tolerance: float = TOLERANCE,
     also: Callable[[], list[np.ndarray]] | None = None,
@@ -347,7 +413,8 @@ def _decompose(
 ) -> ClassLottery | None:
     """Weights on panels whose expected counts are ``target``, adding the panels ``price``
     finds (by column generation) where those given fall short; None if ``target`` is no
-    lottery over such panels."""
+    lottery over such panels. ``price(weights, enough)`` returns a panel whose weight is
+    above ``enough``, or None if none is."""
     n = len(target)
     h = _quiet()
     h.setOptionValue("presolve", "off")
@@ -385,7 +452,7 @@ def _decompose(
         if counts.tobytes() not in seen:
             add(counts)
     if not chosen:
-        found = price(target)
+        found = price(target, -INF)
         if found is None:
             return None
         add(found[1])
@@ -404,7 +471,7 @@ def _decompose(
                 return lottery
         report("column generation", None, len(chosen))
         duals = np.array(h.getSolution().row_dual)
-        found = price(duals[:n])
+        found = price(duals[:n], EPS - duals[n])
         if found is None or found[0] + duals[n] <= EPS or found[1].tobytes() in seen:
             return None  # no panel brings the lottery closer: the point is out of reach
         add(found[1])

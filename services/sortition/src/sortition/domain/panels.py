@@ -109,7 +109,11 @@ class PanelProgram:
         )
         self.relaxed = relaxed
 
-    def best(self, weights: np.ndarray) -> tuple[float, np.ndarray] | None:
+    def best(
+        self, weights: np.ndarray, enough: float | None = None
+    ) -> tuple[float, np.ndarray] | None:
+        """With ``enough``: None as soon as the relaxation shows that no panel's weight is
+        above it."""
         r = self.relaxed
         r.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), weights.astype(float))
         r.run()
@@ -118,6 +122,8 @@ class PanelProgram:
             counts = np.rint(values).astype(np.int64)
             if np.abs(values - counts).max() < 1e-9:
                 return float(weights @ counts), counts
+            if enough is not None and float(weights @ values) <= enough:
+                return None
         h = self.highs
         h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), weights.astype(float))
         h.run()

@@ -1,0 +1,143 @@
+"""Synthetic sortition instances like the ones the service will meet, and our command line
+timed on them.
+
+``.venv/bin/python benchmarks/sortition/synthetic.py`` writes each instance (people.csv
+and categories.csv, in the Sortition Foundation's formats) under ``.data/bench/synthetic/``
+and runs ``python -m sortition select`` on it, printing a Markdown table: people, classes,
+seconds end to end, the minimum probability and the number of panels in the lottery.
+
+An instance: ``people`` respondents with ``features`` features (value counts from
+``SIZES``), drawn from a skewed population (self-selected respondents over-represent some
+values, as real pools do); quotas are the population's shares of the panel, one seat
+either side; a share ``households`` of the people live two or three to an address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / ".data" / "bench" / "synthetic"
+SIZES = [2, 5, 9, 3, 4, 6, 3]
+#: (people, seats, features, share in households, seed)
+GRID = [
+    (500, 50, 5, 0.3, 1),
+    (1000, 90, 6, 0.1, 2),
+    (1500, 90, 6, 0.0, 3),
+    (2500, 90, 6, 0.2, 4),
+    (3000, 120, 7, 0.3, 5),
+]
+
+
+def generate(people: int, seats: int, features: int, households: float, seed: int) -> Path:
+    rng = np.random.default_rng(seed)
+    sizes = SIZES[:features]
+    population = [rng.dirichlet(np.full(size, 4.0)) for size in sizes]
+    # Respondents: tilted away from the population, as self-selection does.
+    pool = [p * rng.uniform(0.5, 1.5, len(p)) for p in population]
+    values = np.column_stack([rng.choice(len(p), size=people, p=p / p.sum()) for p in pool])
+    address = np.arange(people)
+    shared = int(people * households)
+    start = 0
+    while start < shared:
+        size = int(rng.integers(2, 4))
+        address[start : start + size] = start
+        start += size
+    address = rng.permutation(address)
+    name = f"p{people}_k{seats}_f{features}_h{int(households * 100)}_s{seed}"
+    folder = OUT / name
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = [f"f{i}" for i in range(features)]
+    with open(folder / "people.csv", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", *columns, "address"])
+        for person in range(people):
+            writer.writerow(
+                [f"x{person}", *(f"v{v}" for v in values[person]), f"a{address[person]}"]
+            )
+    with open(folder / "categories.csv", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["feature", "value", "min", "max"])
+        for f, share in enumerate(population):
+            for v, part in enumerate(share):
+                target = part * seats
+                writer.writerow(
+                    [
+                        columns[f],
+                        f"v{v}",
+                        max(0, int(np.floor(target)) - 1),
+                        int(np.ceil(target)) + 1,
+                    ]
+                )
+    return folder
+
+
+def run(folder: Path, seats: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "result.json"
+        started = time.perf_counter()
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sortition",
+                "select",
+                "--people",
+                str(folder / "people.csv"),
+                "--categories",
+                str(folder / "categories.csv"),
+                "--panel-size",
+                str(seats),
+                "--household-column",
+                "address",
+                "--seed",
+                "1",
+                "--output",
+                str(output),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        if completed.returncode != 0:
+            return {"seconds": seconds, "error": completed.stderr.strip().splitlines()[-1:]}
+        result = json.loads(output.read_text())
+    return {
+        "seconds": seconds,
+        "min_probability": result["min_probability"],
+        "panels": len(result["distribution"]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="run only the instances whose name contains this")
+    arguments = parser.parse_args()
+    print("| instance | seconds (CLI, end to end) | min probability | panels |")
+    print("|---|---|---|---|")
+    for people, seats, features, households, seed in GRID:
+        folder = generate(people, seats, features, households, seed)
+        if arguments.only and arguments.only not in folder.name:
+            continue
+        result = run(folder, seats)
+        if "error" in result:
+            print(f"| {folder.name} | {result['seconds']:.2f} s | failed: {result['error']} | |")
+        else:
+            print(
+                f"| {folder.name} | {result['seconds']:.2f} s | "
+                f"{result['min_probability']:.7f} | {result['panels']} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
