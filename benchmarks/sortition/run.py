@@ -35,11 +35,13 @@ REFERENCE_RUNS = [("leximin", "mip"), ("leximin", "highspy"), ("maximin", "mip")
 
 def ensure_reference() -> Path:
     python = REFERENCE / "bin" / "python"
-    if not python.exists():
+    installed = REFERENCE / "installed"  # written once the packages are all in
+    if not installed.exists():
         subprocess.run([sys.executable, "-m", "venv", str(REFERENCE)], check=True)
         subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", *REFERENCE_PACKAGES], check=True
         )
+        installed.write_text("\n".join(REFERENCE_PACKAGES) + "\n")
     return python
 
 

@@ -81,60 +81,69 @@ def generate(people: int, seats: int, features: int, households: float, seed: in
     return folder
 
 
-def run(folder: Path, seats: int) -> dict:
+def run(folder: Path, seats: int, limit: float) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "result.json"
+        command = [
+            *(sys.executable, "-m", "sortition", "select"),
+            *("--people", str(folder / "people.csv")),
+            *("--categories", str(folder / "categories.csv")),
+            *("--panel-size", str(seats), "--household-column", "address"),
+            *("--seed", "1", "--output", str(output)),
+        ]
         started = time.perf_counter()
-        completed = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sortition",
-                "select",
-                "--people",
-                str(folder / "people.csv"),
-                "--categories",
-                str(folder / "categories.csv"),
-                "--panel-size",
-                str(seats),
-                "--household-column",
-                "address",
-                "--seed",
-                "1",
-                "--output",
-                str(output),
-            ],
-            capture_output=True,
-            text=True,
-        )
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, timeout=limit)
+        except subprocess.TimeoutExpired:
+            return {"seconds": limit, "error": f"stopped after {limit:.0f} s"}
         seconds = time.perf_counter() - started
         if completed.returncode != 0:
-            return {"seconds": seconds, "error": completed.stderr.strip().splitlines()[-1:]}
+            return {"seconds": seconds, "error": completed.stderr.strip()[-200:]}
         result = json.loads(output.read_text())
     return {
         "seconds": seconds,
         "min_probability": result["min_probability"],
         "panels": len(result["distribution"]),
+        "valid": all(valid(folder, seats, entry["panel"]) for entry in result["distribution"]),
     }
+
+
+def valid(folder: Path, seats: int, panel: list[str]) -> bool:
+    """Whether a panel has the right size, meets every quota and seats at most one person
+    per address."""
+    with open(folder / "people.csv", newline="") as file:
+        people = {row["id"]: row for row in csv.DictReader(file)}
+    with open(folder / "categories.csv", newline="") as file:
+        quotas = list(csv.DictReader(file))
+    members = [people[i] for i in panel]
+    if len(members) != seats or len({m["address"] for m in members}) != seats:
+        return False
+    for quota in quotas:
+        count = sum(m[quota["feature"]] == quota["value"] for m in members)
+        if not int(quota["min"]) <= count <= int(quota["max"]):
+            return False
+    return True
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run only the instances whose name contains this")
+    parser.add_argument("--limit", type=float, default=600.0, help="seconds per instance")
     arguments = parser.parse_args()
-    print("| instance | seconds (CLI, end to end) | min probability | panels |")
-    print("|---|---|---|---|")
+    print("| instance | seconds (CLI, end to end) | min probability | panels | panels valid |")
+    print("|---|---|---|---|---|")
     for people, seats, features, households, seed in GRID:
         folder = generate(people, seats, features, households, seed)
         if arguments.only and arguments.only not in folder.name:
             continue
-        result = run(folder, seats)
+        result = run(folder, seats, arguments.limit)
         if "error" in result:
-            print(f"| {folder.name} | {result['seconds']:.2f} s | failed: {result['error']} | |")
+            print(f"| {folder.name} | {result['error']} | | | |", flush=True)
         else:
             print(
                 f"| {folder.name} | {result['seconds']:.2f} s | "
-                f"{result['min_probability']:.7f} | {result['panels']} |",
+                f"{result['min_probability']:.7f} | {result['panels']} | "
+                f"{'yes' if result['valid'] else 'NO'} |",
                 flush=True,
             )
 

@@ -31,6 +31,7 @@ from sortition.domain.panels import INF, Classes, PanelProgram
 EPS = 1e-9  # reduced cost below which no panel improves the program
 FIX_EPS = 1e-7  # dual weight above which a class is fixed at the current level
 SLACK = 1e-10  # how far a fixed probability may sag under its level
+LOOSEST_TOLERANCE = 1e-8  # the loosest feasibility tolerance the relaxed LEXIMIN may use
 SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 
 
@@ -165,13 +166,30 @@ def relaxed_leximin(program: PanelProgram) -> np.ndarray | None:
     for c in range(n):
         h.addRow(0.0, INF, 2, np.array([c, n], dtype=np.int32), np.array([1 / sizes[c], -1.0]))
     fixed = np.zeros(n, dtype=bool)
+    tolerance = 1e-10
+
+    def solve() -> bool:
+        """Run; False if the program has no solution."""
+        nonlocal tolerance
+        while True:
+            h.run()
+            status = h.getModelStatus()
+            if status == highspy.HighsModelStatus.kOptimal:
+                return True
+            if status != highspy.HighsModelStatus.kInfeasible:
+                raise RuntimeError(f"the relaxed LEXIMIN ended as {h.modelStatusToString(status)}")
+            if not fixed.any():
+                return False
+            # The levels fixed so far are attainable (the last program attained them), so
+            # the solver's tolerance is too tight for this program: loosen it a little.
+            tolerance *= 10
+            if tolerance > LOOSEST_TOLERANCE:
+                raise RuntimeError("the relaxed LEXIMIN lost its solution to rounding errors")
+            h.setOptionValue("primal_feasibility_tolerance", tolerance)
+
     while not fixed.all():
-        h.run()
-        status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
+        if not solve():
             return None
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"the relaxed LEXIMIN ended as {h.modelStatusToString(status)}")
         level = h.getInfo().objective_function_value
         duals = np.array(h.getSolution().row_dual)[first:]
         to_fix = ~fixed & (np.abs(duals) > FIX_EPS)
@@ -182,7 +200,7 @@ def relaxed_leximin(program: PanelProgram) -> np.ndarray | None:
             h.changeRowBounds(first + int(c), max(0.0, level - SLACK), INF)
         fixed |= to_fix
     h.changeColBounds(n, 0.0, 0.0)
-    h.run()
+    solve()
     return np.array(h.getSolution().col_value[:n])
 
 
