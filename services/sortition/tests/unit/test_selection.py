@@ -375,6 +375,23 @@ def test_when_the_relaxation_promises_too_much_the_exact_method_decides():
         assert probabilities[person] == pytest.approx(1 / 3, abs=1e-7)
 
 
+def test_the_relaxed_leximin_of_a_large_pool_survives_rounding_errors():
+    """On this pool (3,000 people, 7 features, households) the programs that fix levels near
+    1 looked infeasible at the solver's tightest tolerance, and the pool was reported as
+    unable to meet its quotas."""
+    from sortition.domain.feasibility import check_feasibility
+    from sortition.domain.leximin import relaxed_leximin
+    from sortition.domain.panels import PanelProgram, build_classes
+
+    instance = load("synthetic_3000", 120, "address")
+    assert check_feasibility(instance).feasible
+    classes = build_classes(instance)
+    relaxed = relaxed_leximin(PanelProgram(instance, classes))
+    assert relaxed is not None
+    assert relaxed.sum() == pytest.approx(120, abs=1e-6)
+    assert (relaxed / classes.sizes).min() == pytest.approx(0.0283091, abs=1e-6)
+
+
 def test_a_long_selection_reports_where_it_stands():
     instance = load("sf_fixture_22", 22, "address")
     seen: list[tuple[str, float | None, int]] = []

@@ -36,7 +36,8 @@ SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 
 
 TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point, per class
-FACE_TRIES = 8  # random vertices tried on a face before rounding one
+FACE_TRIES = 64  # random vertices tried on a face before rounding one
+REDRAW = 0.05  # share of the direction's costs drawn afresh for each vertex tried
 
 
 FEASIBLE = 2  # HiGHS's solution status for a feasible point
@@ -232,6 +233,7 @@ class _Faces:
         self.rng = rng
         self.cols = np.arange(self.n, dtype=np.int32)
         self.row_ids = np.arange(self.rows.m, dtype=np.int32)
+        self.costs = self.rng.random(self.n)  # the direction that finds panels
         self.lp = _quiet(program.relaxed.getModel())
         self.lp.setOptionValue("presolve", "off")
         self.any_panel = _quiet(program.highs.getModel())
@@ -273,14 +275,18 @@ class _Faces:
         return np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
 
     def some_panel(self) -> np.ndarray | None:
-        """A panel on the face: a vertex of it in a random direction if one of a few is
+        """A panel on the face: a vertex of it in a random direction if one of several is
         integral, else the last vertex with its fractional classes rounded, else the
         integer program's first panel in that direction.
 
         Random directions make short steps, each losing about one dimension; steps
         towards the likeliest classes are far longer but soon leave the panels' hull."""
         for _ in range(FACE_TRIES):
-            costs = self.rng.random(self.n)
+            # A direction near the last one: the simplex starts close to its answer and
+            # takes a few pivots, where a fresh direction takes many.
+            redraw = self.rng.random(self.n) < REDRAW
+            self.costs = np.where(redraw, self.rng.random(self.n), self.costs)
+            costs = self.costs
             found = self._lp(costs)
             if found is None:
                 return None
