@@ -241,6 +241,8 @@ class _Faces:
         self.any_panel.setOptionValue("presolve", "off")
         self.best_panel = _quiet(program.highs.getModel())
         self.best_panel.setOptionValue("mip_rel_gap", 1e-9)
+        self.above_panel = _quiet(program.highs.getModel())
+        self.above_panel.setOptionValue("mip_max_improving_sols", 1)
 
     def restrict(self, y: np.ndarray, tol: float) -> None:
         """Restrict the programs to the smallest face holding ``y``."""
@@ -253,7 +255,7 @@ class _Faces:
         row_upper = np.where(at_low, self.rows.lower, self.rows.upper)
         self.bounds = lower, upper
         self.row_bounds = row_lower, row_upper
-        for solver in (self.lp, self.any_panel, self.best_panel):
+        for solver in (self.lp, self.any_panel, self.best_panel, self.above_panel):
             solver.changeColsBounds(self.n, self.cols, lower, upper)
             solver.changeRowsBounds(self.rows.m, self.row_ids, row_lower, row_upper)
 
@@ -349,10 +351,26 @@ class _Faces:
             return (float(weights @ panel), panel) if integral else None
         panel = self._round(values, weights)
         if panel is None or float(weights @ panel) <= enough:
-            panel = self._integer(self.best_panel, weights)
+            panel = self._above(weights, enough) if enough > -INF else None
             if panel is None:
-                return None
+                if enough > -INF:
+                    return None
+                panel = self._integer(self.best_panel, weights)
+                if panel is None:
+                    return None
         return float(weights @ panel), panel
+
+    def _above(self, weights: np.ndarray, enough: float) -> np.ndarray | None:
+        """The integer program's first panel whose weight is above ``enough``; None if it
+        proves there is none, which is far quicker than the best panel."""
+        h = self.above_panel
+        if h.getNumRow() > self.rows.m:
+            h.deleteRows(1, np.array([self.rows.m], dtype=np.int32))
+        h.addRow(enough, INF, self.n, self.cols, weights.astype(float))
+        panel = self._integer(h, weights)
+        if panel is None or float(weights @ panel) <= enough:
+            return None
+        return panel
 
     def step(self, y: np.ndarray, panel: np.ndarray, tol: float) -> float:
         """How far (a factor t > 1) the point can move away from the panel, to
