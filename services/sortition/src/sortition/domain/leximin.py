@@ -37,7 +37,7 @@ SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 
 TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point, per class
 FACE_TRIES = 64  # random vertices tried on a face before rounding one
-REDRAW = 0.05  # share of the direction's costs drawn afresh for each vertex tried
+REDRAWN = 32  # costs of the direction drawn afresh for each vertex tried
 
 
 FEASIBLE = 2  # HiGHS's solution status for a feasible point
@@ -286,8 +286,8 @@ class _Faces:
         for _ in range(FACE_TRIES):
             # A direction near the last one: the simplex starts close to its answer and
             # takes a few pivots, where a fresh direction takes many.
-            redraw = self.rng.random(self.n) < REDRAW
-            self.costs = np.where(redraw, self.rng.random(self.n), self.costs)
+            redraw = self.rng.choice(self.n, size=min(self.n, REDRAWN), replace=False)
+            self.costs[redraw] = self.rng.random(len(redraw))
             costs = self.costs
             found = self._lp(costs)
             if found is None:
