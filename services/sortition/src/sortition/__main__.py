@@ -67,21 +67,28 @@ def main(argv: list[str] | None = None) -> int:
     except Infeasible:
         from sortition.domain.feasibility import check_feasibility
 
-        result = check_feasibility(instance)
-        print("sortition: no panel meets the quotas with this pool.", file=sys.stderr)
-        if result.relaxations:
+        feasibility = check_feasibility(instance)
+        if feasibility.feasible:  # the integer program found a panel: ours is at fault
             print(
-                f"The smallest relaxation that works ({result.relaxed_seats} seat(s) in all):",
+                "sortition: a panel can meet the quotas, but the LEXIMIN computation lost "
+                "it to rounding errors; please report this instance.",
                 file=sys.stderr,
             )
-            for r in result.relaxations:
+            return 1
+        print("sortition: no panel meets the quotas with this pool.", file=sys.stderr)
+        if feasibility.relaxations:
+            print(
+                f"The smallest relaxation that works ({feasibility.relaxed_seats} seat(s) in all):",
+                file=sys.stderr,
+            )
+            for r in feasibility.relaxations:
                 q = r.quota
                 change = []
                 if r.min != q.min:
                     change.append(f"min {q.min} -> {r.min}")
                 if r.max != q.max:
                     change.append(f"max {q.max} -> {r.max}")
-                available = result.available[(q.feature, q.value)]
+                available = feasibility.available[(q.feature, q.value)]
                 print(
                     f"  {q.feature}={q.value}: {', '.join(change)} ({available} in the pool)",
                     file=sys.stderr,

@@ -48,14 +48,14 @@ async def continuing_members(request: Request, round_: Any) -> dict[str, dict[st
     client in ``app.state.membership_http``), with the caller's token."""
     settings = request.app.state.settings
     async with contextlib.AsyncExitStack() as stack:
-        http = getattr(request.app.state, "membership_http", None) or (
-            await stack.enter_async_context(
+        http: httpx.AsyncClient | None = getattr(request.app.state, "membership_http", None)
+        if http is None:
+            http = await stack.enter_async_context(
                 httpx.AsyncClient(
                     base_url=settings.membership_url,
                     timeout=settings.membership_timeout_seconds,
                 )
             )
-        )
         return await MembershipClient(http).continuing(
             round_.assembly_id, round_.cohort, authorization=request.headers["authorization"]
         )

@@ -13,7 +13,8 @@ import highspy
 import numpy as np
 
 from sortition.domain.instance import Instance, Quota
-from sortition.domain.panels import INF, build_classes
+from sortition.domain.panels import build_classes
+from sortition.domain.solver import INF, quiet
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,7 @@ def check_feasibility(instance: Instance) -> Feasibility:
         for v, _ in enumerate(instance.values[feature])
     ]
     q = len(quotas)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
+    h = quiet()
     # columns: class counts, then per quota how far its min drops and its max rises
     lower = np.zeros(n + 2 * q)
     upper = np.concatenate([classes.sizes.astype(float), np.full(2 * q, INF)])

@@ -147,7 +147,7 @@ def allocate(sizes: np.ndarray, weights: np.ndarray, total: int) -> np.ndarray:
     if demand.sum() <= 0:
         return np.zeros(len(sizes), dtype=np.int64)
     quota = total * demand / demand.sum()
-    seats = np.minimum(np.floor(quota).astype(np.int64), sizes)
+    seats: np.ndarray = np.minimum(np.floor(quota).astype(np.int64), sizes)
     order = np.argsort(-(quota - np.floor(quota)), kind="stable")
     left = total - int(seats.sum())
     while left > 0:

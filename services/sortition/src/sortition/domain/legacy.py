@@ -40,8 +40,8 @@ def _attempt(instance: Instance, rng: random.Random) -> tuple[int, ...]:
     remaining = set(range(len(instance.ids)))
     households: dict[str, list[int]] = {}
     if instance.households is not None:
-        for person, key in enumerate(instance.households):
-            households.setdefault(key, []).append(person)
+        for person, address in enumerate(instance.households):
+            households.setdefault(address, []).append(person)
     panel: list[int] = []
     while len(panel) < k:
         available = {key: 0 for key in selected_count}

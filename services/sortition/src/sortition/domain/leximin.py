@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from sortition.domain.panels import INF, Classes, PanelProgram
+from sortition.domain.panels import Classes, PanelProgram
+from sortition.domain.solver import INF, quiet
 
 EPS = 1e-9  # reduced cost below which no panel improves the program
 FIX_EPS = 1e-7  # dual weight above which a class is fixed at the current level
@@ -72,10 +73,7 @@ class _Master:
     def __init__(self, sizes: np.ndarray) -> None:
         self.sizes = sizes.astype(float)
         n = len(sizes)
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("random_seed", 0)
+        h = quiet()
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         h.setOptionValue("dual_feasibility_tolerance", 1e-10)
         h.setOptionValue("presolve", "off")
@@ -141,22 +139,12 @@ def _cover(program: PanelProgram, master: _Master, rng: np.random.Generator) -> 
     return covered
 
 
-def _quiet(model: highspy.HighsModel | None = None) -> highspy.Highs:
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    if model is not None:
-        h.passModel(model)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
-    return h
-
-
 def relaxed_leximin(program: PanelProgram) -> np.ndarray | None:
     """Expected class counts of the LEXIMIN over the linear relaxation; None if even the
     relaxation has no solution."""
     sizes = program.classes.sizes.astype(float)
     n = len(sizes)
-    h = _quiet(program.relaxed.getModel())
+    h = quiet(program.relaxed.getModel())
     h.setOptionValue("primal_feasibility_tolerance", 1e-10)
     h.setOptionValue("dual_feasibility_tolerance", 1e-10)
     h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
@@ -196,9 +184,9 @@ def relaxed_leximin(program: PanelProgram) -> np.ndarray | None:
         to_fix = ~fixed & (np.abs(duals) > FIX_EPS)
         if not to_fix.any():
             to_fix = ~fixed
-        for c in np.flatnonzero(to_fix):
-            h.changeCoeff(first + int(c), n, 0.0)
-            h.changeRowBounds(first + int(c), max(0.0, level - SLACK), INF)
+        for c in np.flatnonzero(to_fix).tolist():
+            h.changeCoeff(first + c, n, 0.0)
+            h.changeRowBounds(first + c, max(0.0, level - SLACK), INF)
         fixed |= to_fix
     h.changeColBounds(n, 0.0, 0.0)
     solve()
@@ -234,14 +222,14 @@ class _Faces:
         self.cols = np.arange(self.n, dtype=np.int32)
         self.row_ids = np.arange(self.rows.m, dtype=np.int32)
         self.costs = self.rng.random(self.n)  # the direction that finds panels
-        self.lp = _quiet(program.relaxed.getModel())
+        self.lp = quiet(program.relaxed.getModel())
         self.lp.setOptionValue("presolve", "off")
-        self.any_panel = _quiet(program.highs.getModel())
+        self.any_panel = quiet(program.highs.getModel())
         self.any_panel.setOptionValue("mip_max_improving_sols", 1)  # the first panel will do
         self.any_panel.setOptionValue("presolve", "off")
-        self.best_panel = _quiet(program.highs.getModel())
+        self.best_panel = quiet(program.highs.getModel())
         self.best_panel.setOptionValue("mip_rel_gap", 1e-9)
-        self.above_panel = _quiet(program.highs.getModel())
+        self.above_panel = quiet(program.highs.getModel())
         self.above_panel.setOptionValue("mip_max_improving_sols", 1)
 
     def restrict(self, y: np.ndarray, tol: float) -> None:
@@ -257,7 +245,9 @@ class _Faces:
         self.row_bounds = row_lower, row_upper
         for solver in (self.lp, self.any_panel, self.best_panel, self.above_panel):
             solver.changeColsBounds(self.n, self.cols, lower, upper)
-            solver.changeRowsBounds(self.rows.m, self.row_ids, row_lower, row_upper)
+            solver.changeRowsBounds(  # type: ignore[attr-defined]  # missing from the stubs
+                self.rows.m, self.row_ids, row_lower, row_upper
+            )
 
     def _lp(self, costs: np.ndarray) -> tuple[np.ndarray, bool] | None:
         """The face's vertex maximising ``costs``, and whether it is integral."""
@@ -274,7 +264,8 @@ class _Faces:
         h.run()
         if h.getInfo().primal_solution_status != FEASIBLE:  # an optimum, or a first panel
             return None
-        return np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
+        panel: np.ndarray = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
+        return panel
 
     def some_panel(self) -> np.ndarray | None:
         """A panel on the face: a vertex of it in a random direction if one of several is
@@ -294,7 +285,8 @@ class _Faces:
                 return None
             values, integral = found
             if integral:
-                return np.rint(values).astype(np.int64)
+                vertex: np.ndarray = np.rint(values).astype(np.int64)
+                return vertex
         panel = self._round(values, costs)
         return panel if panel is not None else self._integer(self.any_panel, costs)
 
@@ -310,7 +302,7 @@ class _Faces:
         touched = np.unique(rows.index[in_free])
         position = np.full(self.n, -1)
         position[free] = np.arange(len(free))
-        h = _quiet()
+        h = quiet()
         lower, upper = self.bounds
         h.addVars(len(free), lower[free], upper[free])
         h.changeColsCost(len(free), np.arange(len(free), dtype=np.int32), costs[free])
@@ -337,7 +329,8 @@ class _Faces:
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         kept[free] = np.rint(np.array(h.getSolution().col_value))
-        return kept.astype(np.int64)
+        panel: np.ndarray = kept.astype(np.int64)
+        return panel
 
     def best(self, weights: np.ndarray, enough: float = -INF) -> tuple[float, np.ndarray] | None:
         """A panel on the face with ``weights @ counts`` above ``enough``, the best one if it
@@ -458,7 +451,7 @@ def _decompose(
     lottery over such panels. ``price(weights, enough)`` returns a panel whose weight is
     above ``enough``, or None if none is."""
     n = len(target)
-    h = _quiet()
+    h = quiet()
     h.setOptionValue("presolve", "off")
     h.setOptionValue("primal_feasibility_tolerance", 1e-10)
     h.setOptionValue("dual_feasibility_tolerance", 1e-10)

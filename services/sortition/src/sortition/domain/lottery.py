@@ -18,7 +18,8 @@ import highspy
 import numpy as np
 
 from sortition.domain.leximin import ClassLottery
-from sortition.domain.panels import INF, Classes
+from sortition.domain.panels import Classes
+from sortition.domain.solver import INF, quiet
 
 
 @dataclass(frozen=True)
@@ -92,18 +93,15 @@ def _split_class(
     n = len(members)
     result: list[tuple[int, list[tuple[tuple[int, ...], float]]]] = []
     partial = []
-    for j in np.flatnonzero(counts):
+    for j in np.flatnonzero(counts).tolist():
         if counts[j] == n:
-            result.append((int(j), [(tuple(members), float(weights[j]))]))
+            result.append((j, [(tuple(members), float(weights[j]))]))
         else:
-            partial.append(int(j))
+            partial.append(j)
     if not partial:
         return result
     target = sum(float(weights[j]) * int(counts[j]) for j in partial) / n
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
+    h = quiet()
     h.setOptionValue("primal_feasibility_tolerance", 1e-10)
     bounds = np.concatenate([np.full(n, target), weights[partial].astype(float)])
     h.addRows(

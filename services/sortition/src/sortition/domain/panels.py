@@ -16,8 +16,7 @@ import highspy
 import numpy as np
 
 from sortition.domain.instance import Instance
-
-INF = highspy.kHighsInf
+from sortition.domain.solver import quiet
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,8 @@ class Classes:
 def build_classes(instance: Instance) -> Classes:
     household_size: dict[str, int] = defaultdict(int)
     if instance.households is not None:
-        for key in instance.households:
-            household_size[key] += 1
+        for address in instance.households:
+            household_size[address] += 1
     groups: dict[tuple[object, ...], list[int]] = {}
     for person, values in enumerate(instance.person_values):
         shared = instance.households is not None and household_size[instance.households[person]] > 1
@@ -50,9 +49,9 @@ def build_classes(instance: Instance) -> Classes:
     class_of = {p: c for c, m in enumerate(members) for p in m}
     households: dict[str, list[int]] = defaultdict(list)
     if instance.households is not None:
-        for person, key in enumerate(instance.households):
-            if household_size[key] > 1:
-                households[key].append(class_of[person])
+        for person, address in enumerate(instance.households):
+            if household_size[address] > 1:
+                households[address].append(class_of[person])
     return Classes(
         members=members,
         sizes=np.array([len(m) for m in members], dtype=np.int64),
@@ -71,10 +70,7 @@ class PanelProgram:
         self.instance = instance
         self.classes = classes
         n = len(classes)
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("random_seed", 0)
+        h = quiet()
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 1e-10)
         h.setOptionValue("mip_improving_solution_save", True)
@@ -99,10 +95,7 @@ class PanelProgram:
         self.n = n
         # The same program without integrality: its optimum is often a panel already, and
         # a warm-started simplex finds it far faster than a branch and bound would.
-        relaxed = highspy.Highs()
-        relaxed.setOptionValue("output_flag", False)
-        relaxed.passModel(h.getModel())
-        relaxed.setOptionValue("threads", 1)
+        relaxed = quiet(h.getModel())
         relaxed.setOptionValue("presolve", "off")
         relaxed.changeColsIntegrality(
             n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kContinuous] * n)

@@ -12,7 +12,7 @@ import highspy
 import numpy as np
 
 from sortition.domain.lottery import Lottery
-from sortition.domain.panels import INF
+from sortition.domain.solver import INF, quiet
 
 
 def round_uniform(lottery: Lottery, pool_size: int, m: int, *, seconds: float = 3.0) -> Lottery:
@@ -26,10 +26,7 @@ def round_uniform(lottery: Lottery, pool_size: int, m: int, *, seconds: float = 
     for j in np.argsort(-(scaled - counts), kind="stable")[: m - int(counts.sum())]:
         counts[j] += 1
     J = len(weights)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
+    h = quiet()
     h.setOptionValue("time_limit", seconds)
     h.addVars(J, np.zeros(J), np.full(J, float(m)))
     h.changeColsIntegrality(
@@ -42,11 +39,11 @@ def round_uniform(lottery: Lottery, pool_size: int, m: int, *, seconds: float = 
     for j, panel in enumerate(lottery.panels):
         for person in panel:
             members.setdefault(person, []).append(j)
-    for person, panels in members.items():
-        cols = np.array([*panels, J], dtype=np.int32)
+    for person, sitting in members.items():
+        cols = np.array([*sitting, J], dtype=np.int32)
         goal = target[person] * m
-        h.addRow(-INF, goal, len(cols), cols, np.array([1.0] * len(panels) + [-1.0]))
-        h.addRow(goal, INF, len(cols), cols, np.array([1.0] * len(panels) + [1.0]))
+        h.addRow(-INF, goal, len(cols), cols, np.array([1.0] * len(sitting) + [-1.0]))
+        h.addRow(goal, INF, len(cols), cols, np.array([1.0] * len(sitting) + [1.0]))
     start = highspy.HighsSolution()
     start.col_value = [*map(float, counts), 0.0]
     start.value_valid = True
@@ -55,10 +52,11 @@ def round_uniform(lottery: Lottery, pool_size: int, m: int, *, seconds: float = 
     solution = np.rint(np.array(h.getSolution().col_value[:J])).astype(np.int64)
     if solution.sum() != m or (solution < 0).any():
         solution = counts
-    panels, probabilities = [], []
-    for j in np.flatnonzero(solution):
+    panels: list[tuple[int, ...]] = []
+    probabilities: list[float] = []
+    for j in np.flatnonzero(solution).tolist():
         panels.append(lottery.panels[j])
-        probabilities.append(solution[j] / m)
+        probabilities.append(int(solution[j]) / m)
     return Lottery(panels=tuple(panels), probabilities=tuple(probabilities))
 
 
