@@ -41,7 +41,7 @@ FACE_TRIES = 64  # random vertices tried on a face before rounding one
 REDRAWN = 32  # costs of the direction drawn afresh for each vertex tried
 
 
-FEASIBLE = 2  # HiGHS's solution status for a feasible point
+FEASIBLE = int(highspy.SolutionStatus.kSolutionStatusFeasible)  # a point was found
 
 #: Progress of a long computation: the phase, the share done when known, panels so far.
 Report = Callable[[str, float | None, int], None]
