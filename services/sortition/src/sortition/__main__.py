@@ -10,6 +10,27 @@ import time
 from pathlib import Path
 
 
+class Progress:
+    """Reports a long selection's progress on stderr, at most once every ``every`` seconds
+    (so a selection that takes less than that prints nothing)."""
+
+    def __init__(self, started: float, every: float) -> None:
+        self.started = self.last = started
+        self.every = every
+
+    def __call__(self, phase: str, done: float | None, panels: int) -> None:
+        now = time.perf_counter()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        share = "" if done is None else f" {done:.0%}"
+        print(
+            f"sortition: {phase}{share}, {panels} panels so far, {now - self.started:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     parser = argparse.ArgumentParser(prog="python -m sortition")
@@ -36,6 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     select.add_argument(
         "--legacy-runs", type=int, default=1000, help="draws that estimate LEGACY's probabilities"
     )
+    select.add_argument(
+        "--progress-every",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="report progress on stderr at most this often (0: every step; default 5)",
+    )
+    select.add_argument("--quiet", action="store_true", help="no progress reports")
     args = parser.parse_args(argv)
 
     from sortition.domain.instance import (
@@ -63,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             transparent=args.transparent,
             legacy_runs=args.legacy_runs,
+            report=None if args.quiet else Progress(started, args.progress_every),
         )
     except Infeasible:
         from sortition.domain.feasibility import check_feasibility

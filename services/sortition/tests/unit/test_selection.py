@@ -196,6 +196,26 @@ def test_command_line_writes_the_result_without_the_web_stack(tmp_path):
     assert imported.stdout.strip() == "False"
 
 
+def test_command_line_reports_progress_on_stderr_unless_quiet(tmp_path):
+    command = [
+        *(sys.executable, "-m", "sortition", "select"),
+        *("--people", str(DATA / "sf_fixture_22" / "people.csv")),
+        *("--categories", str(DATA / "sf_fixture_22" / "categories.csv")),
+        *("--panel-size", "22", "--household-column", "address", "--seed", "1"),
+        *("--output", str(tmp_path / "result.json")),
+    ]
+    reported = subprocess.run(
+        [*command, "--progress-every", "0"], check=True, capture_output=True, text=True
+    )
+    lines = [line for line in reported.stderr.splitlines() if "panels so far" in line]
+    assert any(line.startswith("sortition: relaxation") for line in lines)
+    assert any(line.startswith("sortition: decomposition") and "%" in line for line in lines)
+    quiet = subprocess.run(
+        [*command, "--progress-every", "0", "--quiet"], check=True, capture_output=True, text=True
+    )
+    assert "panels so far" not in quiet.stderr
+
+
 def test_command_line_explains_bad_input(tmp_path):
     people = tmp_path / "people.csv"
     people.write_text("id,g\n1,x\n2,q\n")
