@@ -39,6 +39,10 @@ SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point, per class
 FACE_TRIES = 64  # random vertices tried on a face before rounding one
 REDRAWN = 32  # costs of the direction drawn afresh for each vertex tried
+#: A panel rounded from a vertex by a small integer program costs about as much as this
+#: many vertex tries; where integral vertices are rarer than that, rounding comes first.
+ROUNDING_COST = 30
+RATE_MEMORY = 0.02  # weight of the latest try in the running share of integral vertices
 
 
 FEASIBLE = int(highspy.SolutionStatus.kSolutionStatusFeasible)  # a point was found
@@ -222,6 +226,7 @@ class _Faces:
         self.cols = np.arange(self.n, dtype=np.int32)
         self.row_ids = np.arange(self.rows.m, dtype=np.int32)
         self.costs = self.rng.random(self.n)  # the direction that finds panels
+        self.integral_rate = 1.0  # running share of vertex tries that gave a panel
         self.lp = quiet(program.relaxed.getModel())
         self.lp.setOptionValue("presolve", "off")
         self.any_panel = quiet(program.highs.getModel())
@@ -269,12 +274,15 @@ class _Faces:
 
     def some_panel(self) -> np.ndarray | None:
         """A panel on the face: a vertex of it in a random direction if one of several is
-        integral, else the last vertex with its fractional classes rounded, else the
-        integer program's first panel in that direction.
+        integral, else the last vertex rounded by a small integer program (its fractional
+        and seated classes free), else the integer program's first panel in that
+        direction. Where integral vertices have become rare (many households), the
+        rounding comes after the first vertex: it is the cheaper way then.
 
         Random directions make short steps, each losing about one dimension; steps
         towards the likeliest classes are far longer but soon leave the panels' hull."""
-        for _ in range(FACE_TRIES):
+        tries = FACE_TRIES if self.integral_rate * ROUNDING_COST > 1.0 else 1
+        for _ in range(tries):
             # A direction near the last one: the simplex starts close to its answer and
             # takes a few pivots, where a fresh direction takes many.
             redraw = self.rng.choice(self.n, size=min(self.n, REDRAWN), replace=False)
@@ -284,17 +292,29 @@ class _Faces:
             if found is None:
                 return None
             values, integral = found
+            self.integral_rate += RATE_MEMORY * (integral - self.integral_rate)
             if integral:
                 vertex: np.ndarray = np.rint(values).astype(np.int64)
                 return vertex
-        panel = self._round(values, costs)
+        rounded = np.rint(values)
+        free = (np.abs(values - rounded) >= 1e-9) | (rounded > 0)
+        panel = self._round(values, costs, free, first=True)
         return panel if panel is not None else self._integer(self.any_panel, costs)
 
-    def _round(self, values: np.ndarray, costs: np.ndarray) -> np.ndarray | None:
-        """A panel that keeps a vertex's integral counts and rounds its fractional ones, by
-        a small integer program over those alone; None if there is none."""
+    def _round(
+        self,
+        values: np.ndarray,
+        costs: np.ndarray,
+        loose: np.ndarray | None = None,
+        *,
+        first: bool = False,
+    ) -> np.ndarray | None:
+        """A panel that keeps a vertex's counts but for the ``loose`` classes (by default
+        its fractional ones), found by a small integer program over those alone: the
+        best, or with ``first`` the first one found; None if there is none."""
         rounded = np.rint(values)
-        loose = np.abs(values - rounded) >= 1e-9
+        if loose is None:
+            loose = np.abs(values - rounded) >= 1e-9
         rows, free = self.rows, np.flatnonzero(loose)
         kept = np.where(loose, 0.0, rounded)
         used = rows.times(kept)
@@ -303,6 +323,8 @@ class _Faces:
         position = np.full(self.n, -1)
         position[free] = np.arange(len(free))
         h = quiet()
+        if first:
+            h.setOptionValue("mip_max_improving_sols", 1)
         lower, upper = self.bounds
         h.addVars(len(free), lower[free], upper[free])
         h.changeColsCost(len(free), np.arange(len(free), dtype=np.int32), costs[free])
@@ -326,7 +348,7 @@ class _Faces:
             np.array([highspy.HighsVarType.kInteger] * len(free)),
         )
         h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if h.getInfo().primal_solution_status != FEASIBLE:  # an optimum, or a first panel
             return None
         kept[free] = np.rint(np.array(h.getSolution().col_value))
         panel: np.ndarray = kept.astype(np.int64)
