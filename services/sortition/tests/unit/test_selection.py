@@ -423,3 +423,35 @@ def test_a_long_selection_reports_where_it_stands():
     shares = [done for phase, done, _ in seen if phase == "decomposition"]
     assert shares == sorted(shares)
     assert all(0 < s < 1 for s in shares)
+
+
+def test_a_panel_from_a_vertex_neighbourhood_lies_on_the_face():
+    """Where random vertices of a face are seldom panels (many features, households), a
+    panel comes from the neighbourhood of a fractional vertex instead. It must lie on the
+    face the decomposition stands on, or the point could not move away from it."""
+    import numpy as np
+
+    from sortition.domain.leximin import TOLERANCE, _Faces, relaxed_leximin
+    from sortition.domain.panels import PanelProgram, build_classes
+
+    instance = load("synthetic_3000", 120, "address")
+    program = PanelProgram(instance, build_classes(instance))
+    target = relaxed_leximin(program)
+    assert target is not None
+    faces = _Faces(program, np.random.default_rng(0))
+    faces.restrict(target, TOLERANCE)
+    rounded = []
+    searched = faces._round
+    faces._round = lambda *args, **kwargs: rounded.append(1) or searched(*args, **kwargs)
+    faces.integral_rate = 0.0  # integral vertices are rare: the neighbourhood at once
+    for _ in range(4):
+        panel = faces.some_panel()
+        assert panel is not None
+        lower, upper = faces.bounds
+        row_lower, row_upper = faces.row_bounds
+        assert ((lower <= panel) & (panel <= upper)).all()
+        counts = faces.rows.times(panel.astype(float))
+        assert ((row_lower - 1e-9 <= counts) & (counts <= row_upper + 1e-9)).all()
+        assert panel.sum() == 120
+        assert faces.step(target, panel, TOLERANCE) > 1.0
+    assert rounded

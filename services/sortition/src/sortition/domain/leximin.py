@@ -39,9 +39,12 @@ SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point, per class
 FACE_TRIES = 64  # random vertices tried on a face before rounding one
 REDRAWN = 32  # costs of the direction drawn afresh for each vertex tried
-#: A panel rounded from a vertex by a small integer program costs about as much as this
-#: many vertex tries; where integral vertices are rarer than that, rounding comes first.
-ROUNDING_COST = 30
+#: A panel from a vertex's neighbourhood costs about as much as this many vertex tries of
+#: the whole face; where integral vertices are rarer than that, the neighbourhood comes first.
+ROUNDING_COST = 8
+NEIGHBOURHOOD_TRIES = 100  # random vertices of a neighbourhood tried before its integer program
+NEIGHBOURHOOD_REDRAWN = 40  # costs drawn afresh for each of them
+NEIGHBOURHOODS = 3  # neighbourhoods searched before the integer program of the whole face
 RATE_MEMORY = 0.02  # weight of the latest try in the running share of integral vertices
 
 
@@ -273,33 +276,40 @@ class _Faces:
         return panel
 
     def some_panel(self) -> np.ndarray | None:
-        """A panel on the face: a vertex of it in a random direction if one of several is
-        integral, else the last vertex rounded by a small integer program (its fractional
-        and seated classes free), else the integer program's first panel in that
-        direction. Where integral vertices have become rare (many households), the
-        rounding comes after the first vertex: it is the cheaper way then.
+        """A panel on the face: a vertex of the face in a random direction if one of
+        several is integral; else a vertex's neighbourhood (its fractional and seated
+        classes free, the others kept) searched the same way, then by a small integer
+        program; else the integer program's first panel on the whole face. Where
+        integral vertices of the face are rare (many features, many households), the
+        neighbourhood comes right after the first vertex: it is the cheaper way then.
 
         Random directions make short steps, each losing about one dimension; steps
         towards the likeliest classes are far longer but soon leave the panels' hull."""
         tries = FACE_TRIES if self.integral_rate * ROUNDING_COST > 1.0 else 1
-        for _ in range(tries):
-            # A direction near the last one: the simplex starts close to its answer and
-            # takes a few pivots, where a fresh direction takes many.
-            redraw = self.rng.choice(self.n, size=min(self.n, REDRAWN), replace=False)
-            self.costs[redraw] = self.rng.random(len(redraw))
-            costs = self.costs
-            found = self._lp(costs)
-            if found is None:
-                return None
-            values, integral = found
-            self.integral_rate += RATE_MEMORY * (integral - self.integral_rate)
-            if integral:
-                vertex: np.ndarray = np.rint(values).astype(np.int64)
-                return vertex
-        rounded = np.rint(values)
-        free = (np.abs(values - rounded) >= 1e-9) | (rounded > 0)
-        panel = self._round(values, costs, free, first=True)
-        return panel if panel is not None else self._integer(self.any_panel, costs)
+        for _ in range(NEIGHBOURHOODS):
+            for _ in range(tries):
+                # A direction near the last one: the simplex starts close to its answer
+                # and takes a few pivots, where a fresh direction takes many.
+                self._redraw(self.costs, REDRAWN)
+                found = self._lp(self.costs)
+                if found is None:
+                    return None
+                values, integral = found
+                self.integral_rate += RATE_MEMORY * (integral - self.integral_rate)
+                if integral:
+                    vertex: np.ndarray = np.rint(values).astype(np.int64)
+                    return vertex
+            rounded = np.rint(values)
+            free = (np.abs(values - rounded) >= 1e-9) | (rounded > 0)
+            panel = self._round(values, self.costs, free, tries=NEIGHBOURHOOD_TRIES)
+            if panel is not None:
+                return panel
+            tries = 1  # another vertex's neighbourhood is cheaper than the whole face's
+        return self._integer(self.any_panel, self.costs)
+
+    def _redraw(self, costs: np.ndarray, count: int) -> None:
+        redraw = self.rng.choice(len(costs), size=min(len(costs), count), replace=False)
+        costs[redraw] = self.rng.random(len(redraw))
 
     def _round(
         self,
@@ -307,11 +317,13 @@ class _Faces:
         costs: np.ndarray,
         loose: np.ndarray | None = None,
         *,
-        first: bool = False,
+        tries: int | None = None,
     ) -> np.ndarray | None:
         """A panel that keeps a vertex's counts but for the ``loose`` classes (by default
-        its fractional ones), found by a small integer program over those alone: the
-        best, or with ``first`` the first one found; None if there is none."""
+        its fractional ones), found by a small program over those alone; None if there
+        is none. Without ``tries``, the panel maximising ``costs``; with them, the first
+        integral vertex among that many random directions, else the integer program's
+        first panel."""
         rounded = np.rint(values)
         if loose is None:
             loose = np.abs(values - rounded) >= 1e-9
@@ -323,11 +335,8 @@ class _Faces:
         position = np.full(self.n, -1)
         position[free] = np.arange(len(free))
         h = quiet()
-        if first:
-            h.setOptionValue("mip_max_improving_sols", 1)
         lower, upper = self.bounds
         h.addVars(len(free), lower[free], upper[free])
-        h.changeColsCost(len(free), np.arange(len(free), dtype=np.int32), costs[free])
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         row_lower, row_upper = self.row_bounds
         order = np.argsort(rows.index[in_free], kind="stable")
@@ -342,10 +351,30 @@ class _Faces:
             position[rows.column[in_free][order]].astype(np.int32),
             rows.value[in_free][order],
         )
+        cols = np.arange(len(free), dtype=np.int32)
+        if tries is None:
+            h.changeColsCost(len(free), cols, costs[free])
+        else:
+            # The small program's vertices are panels far more often than the face's, and
+            # each costs a fraction of a millisecond.
+            h.setOptionValue("presolve", "off")
+            directions = costs[free].copy()
+            for _ in range(tries):
+                self._redraw(directions, NEIGHBOURHOOD_REDRAWN)
+                h.changeColsCost(len(free), cols, directions)
+                h.run()
+                if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                    return None
+                found = np.array(h.getSolution().col_value)
+                if np.abs(found - np.rint(found)).max() < 1e-9:
+                    kept[free] = np.rint(found)
+                    return kept.astype(np.int64)
+            # The first panel will do: with no objective the search stops sooner.
+            h.changeColsCost(len(free), cols, np.zeros(len(free)))
+            h.setOptionValue("presolve", "choose")
+            h.setOptionValue("mip_max_improving_sols", 1)
         h.changeColsIntegrality(
-            len(free),
-            np.arange(len(free), dtype=np.int32),
-            np.array([highspy.HighsVarType.kInteger] * len(free)),
+            len(free), cols, np.array([highspy.HighsVarType.kInteger] * len(free))
         )
         h.run()
         if h.getInfo().primal_solution_status != FEASIBLE:  # an optimum, or a first panel
