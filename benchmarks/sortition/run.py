@@ -87,7 +87,7 @@ def ours(name: str, k: int, household: str | None, runs: int) -> dict:
 
 def reference(
     python: Path,
-    name: str,
+    folder: Path,
     k: int,
     household: str | None,
     algorithm: str,
@@ -97,8 +97,8 @@ def reference(
     command = [
         str(python),
         str(Path(__file__).with_name("reference.py")),
-        str(DATA / name / "people.csv"),
-        str(DATA / name / "categories.csv"),
+        str(folder / "people.csv"),
+        str(folder / "categories.csv"),
         str(k),
         algorithm,
         backend,
@@ -148,7 +148,7 @@ def main() -> int:
         if python is not None:
             for algorithm, backend in REFERENCE_RUNS:
                 theirs[f"{algorithm}/{backend}"] = reference(
-                    python, name, k, household, algorithm, backend, args.limit
+                    python, DATA / name, k, household, algorithm, backend, args.limit
                 )
         ok = [r for r in theirs.values() if "error" not in r]
         leximin_ref = [
