@@ -233,8 +233,9 @@ class _Faces:
         self.lp = quiet(program.relaxed.getModel())
         self.lp.setOptionValue("presolve", "off")
         self.any_panel = quiet(program.highs.getModel())
-        self.any_panel.setOptionValue("mip_max_improving_sols", 1)  # the first panel will do
-        self.any_panel.setOptionValue("presolve", "off")
+        # The first panel will do. Presolve pays: the faces where this program is needed
+        # (near the walk's end) have most classes and many rows fixed.
+        self.any_panel.setOptionValue("mip_max_improving_sols", 1)
         self.best_panel = quiet(program.highs.getModel())
         self.best_panel.setOptionValue("mip_rel_gap", 1e-9)
         self.above_panel = quiet(program.highs.getModel())
