@@ -36,6 +36,9 @@ GRID = [
     (1500, 90, 6, 0.0, 3),
     (2500, 90, 6, 0.2, 4),
     (3000, 120, 7, 0.3, 5),
+    # Seven features and many households: the hardest for us so far (see the README).
+    (800, 60, 7, 0.4, 11),
+    (1000, 90, 7, 0.2, 15),
 ]
 
 
