@@ -10,6 +10,9 @@ An instance: ``people`` respondents with ``features`` features (value counts fro
 ``SIZES``), drawn from a skewed population (self-selected respondents over-represent some
 values, as real pools do); quotas are the population's shares of the panel, one seat
 either side; a share ``households`` of the people live two or three to an address.
+
+``--variants`` runs other pools instead (``VARIANTS``): quotas with no seat either side of
+the rounded share, or exact (minimum = maximum), or respondents far more skewed.
 """
 
 from __future__ import annotations
@@ -40,14 +43,36 @@ GRID = [
     (800, 60, 7, 0.4, 11),
     (1000, 90, 7, 0.2, 15),
 ]
+#: (people, seats, features, share in households, seed, quota slack, respondents' skew):
+#: slack 1 is the grid's, 0 the rounded share itself, None exact (min = max) quotas.
+VARIANTS = [
+    (1000, 90, 4, 0.3, 21, 0, 0.5),
+    (2000, 90, 5, 0.5, 22, 0, 0.5),
+    (3000, 90, 7, 0.5, 23, 1, 0.5),
+    (500, 40, 7, 0.6, 24, 1, 0.5),
+    (1500, 100, 3, 0.4, 25, 0, 0.5),
+    (700, 70, 6, 0.3, 26, 0, 0.9),
+    (500, 40, 4, 0.3, 31, None, 0.5),
+    (1000, 90, 3, 0.2, 32, None, 0.5),
+    (800, 60, 6, 0.3, 33, None, 0.5),
+    (1500, 90, 7, 0.1, 34, None, 0.5),
+]
 
 
-def generate(people: int, seats: int, features: int, households: float, seed: int) -> Path:
+def generate(
+    people: int,
+    seats: int,
+    features: int,
+    households: float,
+    seed: int,
+    slack: int | None = 1,
+    skew: float = 0.5,
+) -> Path:
     rng = np.random.default_rng(seed)
     sizes = SIZES[:features]
     population = [rng.dirichlet(np.full(size, 4.0)) for size in sizes]
     # Respondents: tilted away from the population, as self-selection does.
-    pool = [p * rng.uniform(0.5, 1.5, len(p)) for p in population]
+    pool = [p * rng.uniform(1 - skew, 1 + skew, len(p)) for p in population]
     values = np.column_stack([rng.choice(len(p), size=people, p=p / p.sum()) for p in pool])
     address = np.arange(people)
     shared = int(people * households)
@@ -58,6 +83,8 @@ def generate(people: int, seats: int, features: int, households: float, seed: in
         start += size
     address = rng.permutation(address)
     name = f"p{people}_k{seats}_f{features}_h{int(households * 100)}_s{seed}"
+    name += "" if slack == 1 else "_exact" if slack is None else f"_q{slack}"
+    name += "" if skew == 0.5 else f"_t{int(skew * 100)}"
     folder = OUT / name
     folder.mkdir(parents=True, exist_ok=True)
     columns = [f"f{i}" for i in range(features)]
@@ -72,16 +99,17 @@ def generate(people: int, seats: int, features: int, households: float, seed: in
         writer = csv.writer(file)
         writer.writerow(["feature", "value", "min", "max"])
         for f, share in enumerate(population):
-            for v, part in enumerate(share):
-                target = part * seats
-                writer.writerow(
-                    [
-                        columns[f],
-                        f"v{v}",
-                        max(0, int(np.floor(target)) - 1),
-                        int(np.ceil(target)) + 1,
-                    ]
-                )
+            targets = share * seats
+            if slack is None:  # the largest remainders: counts that sum to the seats
+                exact = np.floor(targets).astype(int)
+                exact[np.argsort(exact - targets)[: seats - exact.sum()]] += 1
+                bounds = [(int(c), int(c)) for c in exact]
+            else:
+                bounds = [
+                    (max(0, int(np.floor(t)) - slack), int(np.ceil(t)) + slack) for t in targets
+                ]
+            for v, (low, high) in enumerate(bounds):
+                writer.writerow([columns[f], f"v{v}", low, high])
     return folder
 
 
@@ -136,6 +164,7 @@ def main() -> None:
     parser.add_argument(
         "--reference", type=float, metavar="SECONDS", help="also run the reference's maximin"
     )
+    parser.add_argument("--variants", action="store_true", help="run VARIANTS, not GRID")
     arguments = parser.parse_args()
     python = ensure_reference() if arguments.reference else None
     extra = (
@@ -147,8 +176,9 @@ def main() -> None:
         + (extra if python else "")
     )
     print("|---|---|---|---|---|" + ("---|---|---|---|" if python else ""))
-    for people, seats, features, households, seed in GRID:
-        folder = generate(people, seats, features, households, seed)
+    pools = VARIANTS if arguments.variants else [(*pool, 1, 0.5) for pool in GRID]
+    for people, seats, features, households, seed, slack, skew in pools:
+        folder = generate(people, seats, features, households, seed, slack, skew)
         if arguments.only and arguments.only not in folder.name:
             continue
         result = run(folder, seats, arguments.limit)
