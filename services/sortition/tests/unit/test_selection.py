@@ -455,3 +455,15 @@ def test_a_panel_from_a_vertex_neighbourhood_lies_on_the_face():
         assert panel.sum() == 120
         assert faces.step(target, panel, TOLERANCE) > 1.0
     assert rounded
+
+
+def test_probabilities_never_read_above_one() -> None:
+    from sortition.domain.lottery import Lottery
+
+    # These three weights sum to 1.0000000000000002 in floating point.
+    weights = (0.2726796652182173, 0.36585376983140255, 0.36146656495038026)
+    assert sum(weights) > 1.0
+    lottery = Lottery(panels=((0, 1), (0, 2), (0, 3)), probabilities=weights)
+    marginals = lottery.marginals(4)
+    assert marginals[0] == 1.0
+    assert list(marginals[1:]) == list(weights)

@@ -33,7 +33,8 @@ class Lottery:
         result = np.zeros(pool_size)
         for panel, p in zip(self.panels, self.probabilities, strict=True):
             result[list(panel)] += p
-        return result
+        # A sum of floats: someone on every panel could read 1.0000000000000002.
+        return np.clip(result, 0.0, 1.0)
 
 
 def _rotation(classes: Classes, counts: np.ndarray, step: int) -> tuple[int, ...]:
