@@ -9,8 +9,10 @@ relaxation of the panel program, so the LEXIMIN over the relaxation (a short seq
 linear programs, no panels needed) bounds the true one from above. If that point is a
 lottery over real panels, it is the LEXIMIN, certified by the bound. It is decomposed into
 panels by walking down the faces of the relaxation (Carathéodory): take an integer panel on
-the smallest face holding the point, move away from it to the face's boundary, repeat; then
-one linear program fixes the weights, with column generation for anything missing.
+the smallest face holding the point, move away from it to the face's boundary, repeat. A
+panel on a face is mostly found a few exchanges away from a random vertex of the face
+(:mod:`sortition.domain.exchange`), integer programs being the last resort. Near its end
+the walk leaves the panels' hull; column generation then decomposes a point some way back.
 
 If the point is not a lottery over panels (the relaxation has fractional vertices in the
 way), the exact method runs: column generation with HiGHS on a linear program over the
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from sortition.domain.exchange import exchange
 from sortition.domain.panels import Classes, PanelProgram
 from sortition.domain.solver import INF, quiet
 
@@ -39,13 +42,24 @@ SMOOTHING = 0.8  # weight of the stability centre in the smoothed duals
 TOLERANCE = 1e-7  # counts: how far a decomposition may miss the relaxation's point, per class
 FACE_TRIES = 64  # random vertices tried on a face before rounding one
 REDRAWN = 32  # costs of the direction drawn afresh for each vertex tried
-#: A panel from a vertex's neighbourhood costs about as much as this many vertex tries of
-#: the whole face; where integral vertices are rarer than that, the neighbourhood comes first.
-ROUNDING_COST = 8
+#: A panel from a vertex's exchanges costs about as much as this many vertex tries of the
+#: whole face; where integral vertices are rarer than that, the exchanges come first.
+ROUNDING_COST = 2
 NEIGHBOURHOOD_TRIES = 100  # random vertices of a neighbourhood tried before its integer program
 NEIGHBOURHOOD_REDRAWN = 40  # costs drawn afresh for each of them
 NEIGHBOURHOODS = 3  # neighbourhoods searched before the integer program of the whole face
 RATE_MEMORY = 0.02  # weight of the latest try in the running share of integral vertices
+EXCHANGE_OTHERS = 100  # classes off a vertex's neighbourhood the exchanges may also seat
+EXCHANGE_MOVES = 600  # exchanges tried before the neighbourhood's linear programs
+#: The walk leaves the panels' hull in its last few dozen steps, and the points it passes
+#: there need many integer programs to show it: the repair starts this many steps back.
+REPAIR_START = 128
+#: With this many classes or fewer still between 0 and 1, a face where the exchanges find
+#: no panel ends the walk: its integer programs would only go to steps the repair redoes.
+WALK_STOP = 2 * REPAIR_START
+#: Whole-face integer programs a repair may run before it gives up on its point and goes
+#: further back (plus one for every 8 steps back); the furthest one has no limit.
+REPAIR_PROGRAMS = 4
 
 
 FEASIBLE = int(highspy.SolutionStatus.kSolutionStatusFeasible)  # a point was found
@@ -230,6 +244,8 @@ class _Faces:
         self.row_ids = np.arange(self.rows.m, dtype=np.int32)
         self.costs = self.rng.random(self.n)  # the direction that finds panels
         self.integral_rate = 1.0  # running share of vertex tries that gave a panel
+        self.programs = 0  # whole-face integer programs run
+        self.stale: set[int] = set()  # integer programs not yet given the face's bounds
         self.lp = quiet(program.relaxed.getModel())
         self.lp.setOptionValue("presolve", "off")
         self.any_panel = quiet(program.highs.getModel())
@@ -252,11 +268,17 @@ class _Faces:
         row_upper = np.where(at_low, self.rows.lower, self.rows.upper)
         self.bounds = lower, upper
         self.row_bounds = row_lower, row_upper
-        for solver in (self.lp, self.any_panel, self.best_panel, self.above_panel):
-            solver.changeColsBounds(self.n, self.cols, lower, upper)
-            solver.changeRowsBounds(  # type: ignore[attr-defined]  # missing from the stubs
-                self.rows.m, self.row_ids, row_lower, row_upper
-            )
+        self._bound(self.lp)
+        # The integer programs are seldom needed: they take the face when they are.
+        self.stale = {id(self.any_panel), id(self.best_panel), id(self.above_panel)}
+
+    def _bound(self, solver: highspy.Highs) -> None:
+        """Give ``solver`` the bounds of the face."""
+        (lower, upper), (row_lower, row_upper) = self.bounds, self.row_bounds
+        solver.changeColsBounds(self.n, self.cols, lower, upper)
+        solver.changeRowsBounds(  # type: ignore[attr-defined]  # missing from the stubs
+            self.rows.m, self.row_ids, row_lower, row_upper
+        )
 
     def _lp(self, costs: np.ndarray) -> tuple[np.ndarray, bool] | None:
         """The face's vertex maximising ``costs``, and whether it is integral."""
@@ -269,6 +291,10 @@ class _Faces:
         return values, bool(np.abs(values - rounded).max() < 1e-9)
 
     def _integer(self, h: highspy.Highs, costs: np.ndarray) -> np.ndarray | None:
+        self.programs += 1
+        if id(h) in self.stale:
+            self._bound(h)
+            self.stale.discard(id(h))
         h.changeColsCost(self.n, self.cols, costs)
         h.run()
         if h.getInfo().primal_solution_status != FEASIBLE:  # an optimum, or a first panel
@@ -276,13 +302,14 @@ class _Faces:
         panel: np.ndarray = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
         return panel
 
-    def some_panel(self) -> np.ndarray | None:
+    def some_panel(self, programs: bool = True) -> np.ndarray | None:
         """A panel on the face: a vertex of the face in a random direction if one of
-        several is integral; else a vertex's neighbourhood (its fractional and seated
-        classes free, the others kept) searched the same way, then by a small integer
-        program; else the integer program's first panel on the whole face. Where
-        integral vertices of the face are rare (many features, many households), the
-        neighbourhood comes right after the first vertex: it is the cheaper way then.
+        several is integral; else one a few exchanges away from the last vertex; else, if
+        ``programs``, the vertex's neighbourhood (its fractional and seated classes free,
+        the others kept) searched by random vertices, then by a small integer program,
+        and after three such vertices the integer program's first panel on the whole
+        face. Where integral vertices of the face are rare (many features, many
+        households), the exchanges come right after the first vertex.
 
         Random directions make short steps, each losing about one dimension; steps
         towards the likeliest classes are far longer but soon leave the panels' hull."""
@@ -300,6 +327,9 @@ class _Faces:
                 if integral:
                     vertex: np.ndarray = np.rint(values).astype(np.int64)
                     return vertex
+            panel = self._exchange(values)
+            if panel is not None or not programs:
+                return panel
             rounded = np.rint(values)
             free = (np.abs(values - rounded) >= 1e-9) | (rounded > 0)
             panel = self._round(values, self.costs, free, tries=NEIGHBOURHOOD_TRIES)
@@ -307,6 +337,44 @@ class _Faces:
                 return panel
             tries = 1  # another vertex's neighbourhood is cheaper than the whole face's
         return self._integer(self.any_panel, self.costs)
+
+    def _exchange(self, values: np.ndarray) -> np.ndarray | None:
+        """A panel a few exchanges away from a fractional vertex of the face: the search of
+        :mod:`sortition.domain.exchange` over the vertex's fractional and seated classes
+        and some others at random, from the vertex rounded to the panel size."""
+        rounded = np.rint(values)
+        lower, upper = self.bounds
+        loose = (np.abs(values - rounded) >= 1e-9) | (rounded > 0)
+        others = np.flatnonzero(~loose & (upper > lower))
+        loose[self.rng.choice(others, size=min(EXCHANGE_OTHERS, len(others)), replace=False)] = True
+        free = np.flatnonzero(loose)  # every other class is at 0 on the vertex
+        rows = self.rows
+        in_free = loose[rows.column]
+        touched, row_of = np.unique(rows.index[in_free], return_inverse=True)
+        position = np.full(self.n, -1)
+        position[free] = np.arange(len(free))
+        matrix = np.zeros((len(touched), len(free)))
+        matrix[row_of, position[rows.column[in_free]]] = rows.value[in_free]
+        # The vertex rounded down, then up where it is most fractional, to the panel size.
+        start = np.floor(values[free] + 1e-9)
+        seats = round(float(self.row_bounds[0][0] - start.sum()))  # row 0: the panel size
+        start[np.argsort(start - values[free], kind="stable")[:seats]] += 1
+        row_lower, row_upper = self.row_bounds
+        found = exchange(
+            matrix,
+            row_lower[touched],
+            row_upper[touched],
+            lower[free],
+            upper[free],
+            np.clip(start, lower[free], upper[free]),
+            self.rng,
+            EXCHANGE_MOVES,
+        )
+        if found is None:
+            return None
+        panel = np.zeros(self.n, dtype=np.int64)
+        panel[free] = found
+        return panel
 
     def _redraw(self, costs: np.ndarray, count: int) -> None:
         redraw = self.rng.choice(len(costs), size=min(len(costs), count), replace=False)
@@ -399,6 +467,8 @@ class _Faces:
             return (float(weights @ panel), panel) if integral else None
         panel = self._round(values, weights)
         if panel is None or float(weights @ panel) <= enough:
+            panel = self._exchange(values)  # a panel near the best vertex may do
+        if panel is None or float(weights @ panel) <= enough:
             panel = self._above(weights, enough) if enough > -INF else None
             if panel is None:
                 if enough > -INF:
@@ -448,9 +518,9 @@ def _walk(
     """Decompose ``target`` into panels by walking down the relaxation's faces: take an
     integer panel on the smallest face holding the point and move the point away from it,
     onto a smaller face; the step sizes are the weights. A step can leave the panels' hull
-    (the relaxation has fractional vertices): then a point further back is decomposed by
-    column generation on its own face, which is small: 1, 2, 4, ... steps back until one
-    is in the hull."""
+    (the relaxation has fractional vertices), and near the end one does: then a point
+    further back is decomposed by column generation on its own face, which is small:
+    ``REPAIR_START`` steps back, then twice as far, and so on, until one is in the hull."""
     faces = _Faces(program, rng)
     y, mass = target.copy(), 1.0
     panels: list[np.ndarray] = []
@@ -459,9 +529,10 @@ def _walk(
     for _ in range(faces.n + faces.rows.m + 2):  # each step loses a dimension
         tol = TOLERANCE / mass
         faces.restrict(y, tol)
-        panel = faces.some_panel()
+        near_end = int(((y > tol) & (y < faces.sizes - tol)).sum()) <= WALK_STOP
+        panel = faces.some_panel(programs=not near_end)
         if panel is None:
-            break  # no panel on this face: a step left the panels' hull
+            break  # no panel on this face (a step left the panels' hull), or none found
         panels.append(panel)
         t = faces.step(y, panel, tol)
         if not np.isfinite(t):  # the point is this panel
@@ -476,12 +547,20 @@ def _walk(
         weights.append(mass * (1 - 1 / t))
         y, mass = panel + t * (y - panel), mass / t
         report("decomposition", 1 - mass, len(panels))
-    depth = 1
-    while depth <= len(path):  # 1, 2, 4, ... steps back: the faces grow as the walk goes back
+    # A point the walk passed may be out of the hull too, and column generation proves
+    # that only with many integer programs: past a budget, it goes further back instead.
+    budget, depth = INF, min(REPAIR_START, max(1, len(path)))
+
+    def price(weights: np.ndarray, enough: float) -> tuple[float, np.ndarray] | None:
+        return faces.best(weights, enough) if faces.programs < budget else None
+
+    while depth <= len(path):  # further and further back: the faces grow
         y, mass, done = path[-depth]
+        budget = REPAIR_PROGRAMS + depth // 8 if 2 * depth <= len(path) else INF
+        faces.programs = 0
         depth *= 2
         faces.restrict(y, TOLERANCE / mass)
-        rest = _decompose(y, panels[done:], faces.best, tolerance=TOLERANCE / mass)
+        rest = _decompose(y, panels[done:], price, tolerance=TOLERANCE / mass)
         if rest is not None:
             lottery = ClassLottery(
                 panels=np.vstack([np.array(panels[:done]).reshape(-1, faces.n), rest.panels]),
