@@ -465,9 +465,7 @@ class _Faces:
         if integral or float(weights @ values) <= enough:
             panel = np.rint(values).astype(np.int64)
             return (float(weights @ panel), panel) if integral else None
-        panel = self._round(values, weights)
-        if panel is None or float(weights @ panel) <= enough:
-            panel = self._exchange(values)  # a panel near the best vertex may do
+        panel = self._exchange(values)  # a panel near the best vertex may do
         if panel is None or float(weights @ panel) <= enough:
             panel = self._above(weights, enough) if enough > -INF else None
             if panel is None:
@@ -559,8 +557,10 @@ def _walk(
         budget = REPAIR_PROGRAMS + depth // 8 if 2 * depth <= len(path) else INF
         faces.programs = 0
         depth *= 2
-        faces.restrict(y, TOLERANCE / mass)
-        rest = _decompose(y, panels[done:], price, tolerance=TOLERANCE / mass)
+        tol = TOLERANCE / mass
+        faces.restrict(y, tol)
+        free = np.flatnonzero((y > tol) & (y < faces.sizes - tol))
+        rest = _decompose(y, panels[done:], price, tolerance=tol, free=free)
         if rest is not None:
             lottery = ClassLottery(
                 panels=np.vstack([np.array(panels[:done]).reshape(-1, faces.n), rest.panels]),
@@ -577,27 +577,32 @@ def _decompose(
     price: Callable[[np.ndarray, float], tuple[float, np.ndarray] | None],
     *,
     tolerance: float = TOLERANCE,
+    free: np.ndarray | None = None,
     also: Callable[[], list[np.ndarray]] | None = None,
     report: Report = _silent,
 ) -> ClassLottery | None:
     """Weights on panels whose expected counts are ``target``, adding the panels ``price``
     finds (by column generation) where those given fall short; None if ``target`` is no
     lottery over such panels. ``price(weights, enough)`` returns a panel whose weight is
-    above ``enough``, or None if none is."""
+    above ``enough``, or None if none is. With ``free``, only those classes are matched:
+    every panel given or priced has the target's counts of the others (a face's fixed
+    classes), and the program is that much smaller."""
     n = len(target)
+    matched = np.arange(n) if free is None else free
+    m = len(matched)
     h = quiet()
     h.setOptionValue("presolve", "off")
     h.setOptionValue("primal_feasibility_tolerance", 1e-10)
     h.setOptionValue("dual_feasibility_tolerance", 1e-10)
     # minimise the deviation sum_c |sum_j lambda_j P_j[c] - target_c|, sum_j lambda_j = 1
-    h.addVars(2 * n, np.zeros(2 * n), np.full(2 * n, INF))
-    h.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), np.ones(2 * n))
-    for c in range(n):
+    h.addVars(2 * m, np.zeros(2 * m), np.full(2 * m, INF))
+    h.changeColsCost(2 * m, np.arange(2 * m, dtype=np.int32), np.ones(2 * m))
+    for row, c in enumerate(matched.tolist()):
         h.addRow(
             target[c],
             target[c],
             2,
-            np.array([2 * c, 2 * c + 1], dtype=np.int32),
+            np.array([2 * row, 2 * row + 1], dtype=np.int32),
             np.array([1.0, -1.0]),
         )
     h.addRow(1.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
@@ -606,14 +611,15 @@ def _decompose(
 
     def add(counts: np.ndarray) -> None:
         seen.add(counts.tobytes())
-        rows = np.flatnonzero(counts).astype(np.int32)
+        sub = counts[matched]
+        rows = np.flatnonzero(sub).astype(np.int32)
         h.addCol(
             0.0,
             0.0,
             INF,
             len(rows) + 1,
-            np.append(rows, np.int32(n)),
-            np.append(counts[rows].astype(float), 1.0),
+            np.append(rows, np.int32(m)),
+            np.append(sub[rows].astype(float), 1.0),
         )
         chosen.append(counts)
 
@@ -630,8 +636,8 @@ def _decompose(
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError("the decomposition program failed")
         h.setOptionValue("simplex_strategy", 4)  # primal: warm starts after adding columns
-        if h.getInfo().objective_function_value <= n * tolerance:
-            weights = np.clip(np.array(h.getSolution().col_value[2 * n :]), 0.0, None)
+        if h.getInfo().objective_function_value <= m * tolerance:
+            weights = np.clip(np.array(h.getSolution().col_value[2 * m :]), 0.0, None)
             keep = weights > 1e-12
             lottery = ClassLottery(
                 panels=np.array(chosen)[keep], weights=weights[keep] / weights[keep].sum()
@@ -639,13 +645,15 @@ def _decompose(
             if np.abs(lottery.weights @ lottery.panels - target).max() <= tolerance:
                 return lottery
         report("column generation", None, len(chosen))
-        duals = np.array(h.getSolution().row_dual)
-        found = price(duals[:n], EPS - duals[n])
-        if found is None or found[0] + duals[n] <= EPS or found[1].tobytes() in seen:
+        row_duals = np.array(h.getSolution().row_dual)
+        duals, convexity = np.zeros(n), float(row_duals[m])
+        duals[matched] = row_duals[:m]
+        found = price(duals, EPS - convexity)
+        if found is None or found[0] + convexity <= EPS or found[1].tobytes() in seen:
             return None  # no panel brings the lottery closer: the point is out of reach
         add(found[1])
         for other in also() if also is not None else []:
-            if other.tobytes() not in seen and float(duals[:n] @ other) + duals[n] > EPS:
+            if other.tobytes() not in seen and float(duals @ other) + convexity > EPS:
                 add(other)
     return None
 
