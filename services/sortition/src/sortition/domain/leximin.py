@@ -562,8 +562,9 @@ def _walk(
         free = np.flatnonzero((y > tol) & (y < faces.sizes - tol))
         rest = _decompose(y, panels[done:], price, tolerance=tol, free=free)
         if rest is not None:
+            before = np.array(panels[:done], dtype=np.int64).reshape(-1, faces.n)
             lottery = ClassLottery(
-                panels=np.vstack([np.array(panels[:done]).reshape(-1, faces.n), rest.panels]),
+                panels=np.vstack([before, rest.panels]),
                 weights=np.concatenate([weights[:done], mass * rest.weights]),
             )
             if np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import math
 import random
 from dataclasses import dataclass
 
@@ -51,11 +50,10 @@ def _rotation(classes: Classes, counts: np.ndarray, step: int) -> tuple[int, ...
 
 def _period(classes: Classes, counts: np.ndarray) -> int:
     """Steps after which the rotation has covered every member of every class equally."""
-    period = 1
-    for c in np.flatnonzero(counts):
-        size = int(classes.sizes[c])
-        period = math.lcm(period, size // math.gcd(size, int(counts[c])))
-    return period
+    shared = np.flatnonzero((counts > 0) & (classes.sizes > 1))
+    sizes = classes.sizes[shared]
+    shares = np.rint(counts[shared]).astype(np.int64)
+    return int(np.lcm.reduce(sizes // np.gcd(sizes, shares), initial=1))
 
 
 def expand(classes: Classes, lottery: ClassLottery) -> Lottery:
@@ -70,16 +68,24 @@ def expand(classes: Classes, lottery: ClassLottery) -> Lottery:
                 merged[key] = merged.get(key, 0.0) + float(weight) / period
         return _canonical(merged)
     # Class by class: which members sit, for each class-count panel, so that every member
-    # gets the class's chance; then the classes' choices are laid side by side.
+    # gets the class's chance; then the classes' choices are laid side by side. A class of
+    # one, or a class whose members all sit, is the same on every piece of its panel.
+    alone = np.flatnonzero(sizes == 1)
+    person = np.array([classes.members[c][0] for c in alone], dtype=np.int64)
+    seated = lottery.panels[:, alone] > 0
+    whole: list[list[int]] = [person[seated[j]].tolist() for j in range(len(lottery.weights))]
     pieces: list[list[list[tuple[tuple[int, ...], float]]]] = [
         [] for _ in range(len(lottery.weights))
     ]
-    for c in range(len(classes)):
+    for c in np.flatnonzero(sizes > 1).tolist():
         for j, split in _split_class(classes.members[c], lottery.panels[:, c], lottery.weights):
-            pieces[j].append(split)
+            if len(split) == 1:
+                whole[j].extend(split[0][0])
+            else:
+                pieces[j].append(split)
     merged = {}
     for j, weight in enumerate(lottery.weights):
-        for panel, w in _side_by_side(pieces[j], float(weight)):
+        for panel, w in _side_by_side(pieces[j], float(weight), whole[j]):
             merged[panel] = merged.get(panel, 0.0) + w
     return _canonical(merged)
 
@@ -114,26 +120,38 @@ def _split_class(
         np.array([], dtype=np.int32),
         np.array([]),
     )
-    windows: list[tuple[int, tuple[int, ...]]] = []
+    # A column per window: the panel's count of members in a row round the circle, from
+    # each start; its entries are the members' rows (in order) and the panel's row.
+    windows: list[tuple[int, np.ndarray]] = []  # (panel, seats) per column
+    entries: list[np.ndarray] = []
     for row, j in enumerate(partial):
-        count = int(counts[j])
-        for start in range(n):
-            seats = [(start + t) % n for t in range(count)]
-            rows = np.array([*sorted(seats), n + row], dtype=np.int32)
-            h.addCol(0.0, 0.0, INF, len(rows), rows, np.ones(len(rows)))
-            windows.append((j, tuple(sorted(members[s] for s in seats))))
-    # a deterministic tie-break: earlier windows first
-    h.changeColsCost(
-        len(windows), np.arange(len(windows), dtype=np.int32), np.linspace(0, 1e-6, len(windows))
+        seats = np.sort((np.arange(n)[:, None] + np.arange(int(counts[j]))) % n, axis=1)
+        entries.append(np.hstack([seats, np.full((n, 1), n + row)]).ravel())
+        windows.extend((j, seat) for seat in seats)
+    index = np.concatenate(entries).astype(np.int32)
+    lengths = np.array([len(seat) + 1 for _, seat in windows])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int32)
+    columns = len(windows)
+    h.addCols(
+        columns,
+        np.zeros(columns),
+        np.zeros(columns),
+        np.full(columns, INF),
+        len(index),
+        starts,
+        index,
+        np.ones(len(index)),
     )
+    # a deterministic tie-break: earlier windows first
+    h.changeColsCost(columns, np.arange(columns, dtype=np.int32), np.linspace(0, 1e-6, columns))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError("could not spread a class's seats evenly over its members")
     values = np.array(h.getSolution().col_value)
     by_panel: dict[int, list[tuple[tuple[int, ...], float]]] = {j: [] for j in partial}
-    for (j, window), value in zip(windows, values, strict=True):
+    for (j, seat), value in zip(windows, values, strict=True):
         if value > 1e-14:
-            by_panel[j].append((window, float(value)))
+            by_panel[j].append((tuple(sorted(members[s] for s in seat.tolist())), float(value)))
     for j in partial:
         total = sum(v for _, v in by_panel[j])
         scale = float(weights[j]) / total
@@ -142,11 +160,12 @@ def _split_class(
 
 
 def _side_by_side(
-    splits: list[list[tuple[tuple[int, ...], float]]], weight: float
+    splits: list[list[tuple[tuple[int, ...], float]]], weight: float, whole: list[int]
 ) -> list[tuple[tuple[int, ...], float]]:
     """One panel's classes, each split into member sets whose weights sum to ``weight``,
-    combined into panels of people: lay each class's sets along [0, weight) and cut where
-    any of them changes (at most one cut per set, so few panels)."""
+    combined into panels of people with ``whole`` (those who sit all along): lay each
+    class's sets along [0, weight) and cut where any of them changes (at most one cut per
+    set, so few panels)."""
     cuts = {0.0, weight}
     for split in splits:
         edge = 0.0
@@ -159,7 +178,7 @@ def _side_by_side(
         if high - low <= 0.0:
             continue
         middle = (low + high) / 2
-        people: list[int] = []
+        people = list(whole)
         for split in splits:
             edge, chosen = 0.0, split[-1][0]  # the last set, whatever rounding leaves
             for window, w in split:
