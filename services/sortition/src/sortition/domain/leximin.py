@@ -358,6 +358,8 @@ class _Faces:
         # The vertex rounded down, then up where it is most fractional, to the panel size.
         start = np.floor(values[free] + 1e-9)
         seats = round(float(self.row_bounds[0][0] - start.sum()))  # row 0: the panel size
+        if seats < 0:  # rounding errors in the vertex: the exchanges keep the total
+            return None
         start[np.argsort(start - values[free], kind="stable")[:seats]] += 1
         row_lower, row_upper = self.row_bounds
         found = exchange(
