@@ -14,7 +14,9 @@ from sortition.domain.panels import PanelProgram, build_classes
 from sortition.domain.transparent import round_uniform
 
 Algorithm = Literal["leximin", "legacy"]
-ALGORITHM_VERSION = "1"
+#: Raised whenever the same inputs and seed can give another lottery or panel: a round is
+#: drawn, and verified, only with the version it was committed to. 2: panels by exchanges.
+ALGORITHM_VERSION = "2"
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,38 @@ async def test_commit_reveal_draw_audit_verify(start_service):
     assert "panel" not in public
 
 
+async def test_a_round_committed_to_another_algorithm_version_is_neither_drawn_nor_verified(
+    start_service, monkeypatch
+):
+    """The commitment names the algorithm's version: a service upgraded since could give
+    another panel from the same inputs and seed, so it says so instead of drawing."""
+    from sortition.service import draws
+
+    sortition, base = await prepared_round(start_service)
+    digest = hashlib.sha256(SEED.encode()).hexdigest()
+    with monkeypatch.context() as older:
+        older.setattr(draws, "ALGORITHM_VERSION", "1")
+        committed = await sortition.post(
+            f"{base}/commitment", json={"seed_sha256": digest}, headers=OPERATOR
+        )
+    assert committed.status_code == 201, committed.text
+    drawn = await sortition.post(f"{base}/draw", json={"seed": SEED}, headers=OPERATOR)
+    assert drawn.status_code == 409
+    problem = drawn.json()
+    assert problem["type"].endswith(":algorithm-changed")
+    assert "version 1" in problem["detail"]
+    assert f"version {draws.ALGORITHM_VERSION}" in problem["detail"]
+
+    # Drawn under version 1 (the same code here), then verified by a later version.
+    with monkeypatch.context() as older:
+        older.setattr(draws, "ALGORITHM_VERSION", "1")
+        drawn = await sortition.post(f"{base}/draw", json={"seed": SEED}, headers=OPERATOR)
+    assert drawn.status_code == 200, drawn.text
+    verified = await sortition.post(f"{base}/verify", headers=auth_header("auditor"))
+    assert verified.status_code == 409
+    assert verified.json()["type"].endswith(":algorithm-changed")
+
+
 async def test_commitment_needs_a_real_hash_and_a_pool(start_service):
     sortition, round_ = await open_round(start_service)
     base = f"/v1/rounds/{round_['id']}"

@@ -115,8 +115,9 @@ async def commit(
     operation_id="rounds-draw",
     summary="Reveal the seed and draw the panel",
     description=(
-        "Checks the seed against the commitment (422 `seed-mismatch`) and the inputs against "
-        "their digest (409 `inputs-changed`), computes the lottery and lets the seed pick. "
+        "Checks the seed against the commitment (422 `seed-mismatch`), the inputs against "
+        "their digest (409 `inputs-changed`) and the algorithm's version against the one "
+        "committed to (409 `algorithm-changed`), computes the lottery and lets the seed pick. "
         "Publishes `sortition.panel.selected.v1`."
     ),
     response_model=Draw,
@@ -193,7 +194,8 @@ async def audit(
     operation_id="rounds-verify",
     summary="Re-run the draw and compare",
     description="Recomputes the lottery from the stored inputs and the revealed seed, and "
-    "says whether the panel is identical.",
+    "says whether the panel is identical; 409 `algorithm-changed` if this service runs "
+    "another version of the algorithm than the draw's.",
     response_model=Verification,
     responses=problem_responses(401, 403, 404, 409),
 )

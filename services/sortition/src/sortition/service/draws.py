@@ -89,6 +89,17 @@ async def get_draw(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
     return row
 
 
+def _same_algorithm(row: Any) -> None:
+    """The commitment names a version of the algorithm: another one could give another
+    panel from the same inputs and seed, so it may neither draw nor verify the round."""
+    if row.algorithm_version != ALGORITHM_VERSION:
+        raise Conflict(
+            f"The round was committed to version {row.algorithm_version} of the algorithm; "
+            f"this service runs version {ALGORITHM_VERSION}.",
+            slug="algorithm-changed",
+        )
+
+
 def _run(instance: Instance, row: Any, seed: str, report: Report | None = None) -> Selection:
     return select(
         instance, algorithm=row.algorithm, seed=seed, transparent=row.transparent, report=report
@@ -178,6 +189,7 @@ async def draw(
         raise Conflict("Commit to the round before drawing.", slug="not-committed")
     if row.seed is not None:
         raise Conflict("The round is already drawn.", slug="already-drawn")
+    _same_algorithm(row)
     if seed_hash(seed) != row.seed_sha256:
         raise Invalid("The seed does not match the commitment's SHA-256.", slug="seed-mismatch")
     instance = await load_instance(round_id, uow=uow)
@@ -229,6 +241,7 @@ async def verify(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, list[str
     row = await get_draw(round_id, uow=uow)
     if row.seed is None:
         raise Conflict("The round is not drawn yet.", slug="not-drawn")
+    _same_algorithm(row)
     instance = await load_instance(round_id, uow=uow)
     if instance.digest() != row.instance_digest:
         raise Conflict(
