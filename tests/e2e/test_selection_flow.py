@@ -18,6 +18,7 @@ from event_helpers import plain
 from test_stage1 import extract
 
 from devstack.pytest_plugin import auth_header, eventually
+from membership.context import today as milan_today
 from membership.domain.codes import new_code
 
 OPERATOR = auth_header("operator")
@@ -124,7 +125,7 @@ def registration(code: str, rng: random.Random, n: int, **changes) -> dict:
 
 
 async def test_from_letters_to_a_term(start_service, service_urls, capfd):
-    today = date.today()
+    today = milan_today()  # the service's deadlines are Milan's dates, not the machine's
     sortition, membership, assembly_id, round_id = await set_up(
         start_service, first_cohort=today - timedelta(days=20)
     )
@@ -378,7 +379,7 @@ async def register_some(membership, rows, count: int, *, consent_every: int = 0)
 async def test_retention_erasure_access_and_key_rotation(start_service, service_urls):
     sortition, membership, _, round_id = await set_up(
         start_service,
-        first_cohort=date.today() + timedelta(days=60),
+        first_cohort=milan_today() + timedelta(days=60),
         retention_not_selected_days=0,
     )
     rows = await letters(membership, round_id)
@@ -480,7 +481,7 @@ async def test_retention_erasure_access_and_key_rotation(start_service, service_
 async def test_rotation_aware_quotas_subtract_the_members_who_stay(start_service):
     pilot = {"cohort_size": 45, "cohort_interval_months": 3, "term_months": 6}
     sortition, membership, assembly_id, round_id = await set_up(
-        start_service, first_cohort=date.today() - timedelta(days=30), rotation=pilot
+        start_service, first_cohort=milan_today() - timedelta(days=30), rotation=pilot
     )
     rows = await letters(membership, round_id)
     await register_some(membership, rows, 40)
