@@ -1,8 +1,10 @@
 """Cursor pagination: ``?limit=&page_token=`` in, ``{items, next_page_token}`` out.
 
 Tokens are opaque to clients (base64url of the last row's sort key) and checked on the way
-back in. Lists are ordered by ``(created_at, id)``, which never changes for a row, so that
-pages neither skip nor repeat rows while others are written.
+back in. Lists are ordered by a creation time and an id, which never change for a row, so
+that pages neither skip nor repeat rows while others are written. The two columns may have
+any names (``registered_at``, ``respondent_id``): :func:`keyset_page` selects them again
+under fixed labels, which :func:`page_of` reads back.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from common.errors import Invalid
 
 T = TypeVar("T")
 MAX_LIMIT = 200
+_AT, _ID = "page_key_at", "page_key_id"
 
 
 class Page(BaseModel, Generic[T]):
@@ -74,11 +77,17 @@ def keyset_page(
     id: sa.ColumnElement[Any],
     params: PageParams,
 ) -> sa.Select[Any]:
-    """Restrict and order ``stmt`` to one page (one extra row tells if another page exists)."""
+    """Restrict and order ``stmt`` to one page (one extra row tells if another page exists).
+
+    The sort key is selected again under fixed labels, whatever the columns are called."""
     if params.page_token is not None:
         after = _decode(params.page_token)
         stmt = stmt.where(sa.tuple_(created_at, id) > sa.tuple_(*after))
-    return stmt.order_by(created_at, id).limit(params.limit + 1)
+    return (
+        stmt.add_columns(created_at.label(_AT), id.label(_ID))
+        .order_by(created_at, id)
+        .limit(params.limit + 1)
+    )
 
 
 def page_of(rows: Sequence[Any], params: PageParams) -> tuple[list[Any], str | None]:
@@ -86,5 +95,5 @@ def page_of(rows: Sequence[Any], params: PageParams) -> tuple[list[Any], str | N
     items = list(rows[: params.limit])
     if len(rows) > params.limit:
         last = items[-1]
-        return items, _encode(last.created_at, last.id)
+        return items, _encode(getattr(last, _AT), getattr(last, _ID))
     return items, None
