@@ -68,3 +68,35 @@ def test_bad_extracts_are_named():
             )
         )
     assert bad.value.code == "invalid-extract"
+
+
+def shared_household_csv() -> str:
+    """A mother (45-59, EU) and her son (16-29, EU) are each the only person of their
+    stratum and live in one household; 200 Italians live alone."""
+    lines = ["person_ref,household_ref,age,gender,citizenship,municipio"]
+    lines.append("mother,h0,50,F,EU,M1")
+    lines.append("son,h0,20,M,EU,M1")
+    lines += [f"p{i},h{i + 1},40,F,IT,M1" for i in range(200)]
+    return "\n".join(lines) + "\n"
+
+
+def test_seats_a_shared_household_cannot_fill_go_to_other_strata():
+    extract = scan(io.StringIO(shared_household_csv()))
+    eu = {s: 3.0 for s in extract.strata if s[2] == "EU"}
+    # mother and son get a seat each, but only one of them can have the letter
+    assert allocate(np.array([1, 1, 200]), np.array([3.0, 3.0, 1.0]), 50).tolist() == [1, 1, 48]
+    for seed in ("a", "b", "c", "d"):
+        drawn, seats = draw_invitations(extract, count=50, seed=seed, oversampling=eu)
+        assert len(drawn) == 50  # 201 households: none ran out
+        assert int(seats.sum()) == 50
+        assert seats[:2].tolist() in ([1, 0], [0, 1])
+        again, _ = draw_invitations(extract, count=50, seed=seed, oversampling=eu)
+        assert np.array_equal(drawn, again)
+
+
+def test_fewer_letters_than_asked_only_when_every_household_has_one():
+    extract = scan(io.StringIO(shared_household_csv()))
+    for count in (201, 300):  # as many letters as households, and more
+        drawn, _ = draw_invitations(extract, count=count, seed="s")
+        assert len(drawn) == 201  # every household, once
+        assert len(set(extract.household_of[np.isin(extract.row_of, drawn)].tolist())) == 201

@@ -184,18 +184,34 @@ def draw_invitations(
     taken = np.zeros(len(extract.strata), dtype=np.int64)
     invited_households: set[int] = set()
     drawn: list[int] = []
-    for i in order:
-        s = extract.stratum_of[i]
-        if taken[s] >= seats[s]:
-            continue
-        household = int(extract.household_of[i])
-        if household in invited_households:
-            continue
-        invited_households.add(household)
-        taken[s] += 1
-        drawn.append(int(extract.row_of[i]))
+    while True:
+        for i in order:
+            s = extract.stratum_of[i]
+            if taken[s] >= seats[s]:
+                continue
+            household = int(extract.household_of[i])
+            if household in invited_households:
+                continue
+            invited_households.add(household)
+            taken[s] += 1
+            drawn.append(int(extract.row_of[i]))
+            if len(drawn) == count:
+                break
         if len(drawn) == count:
             break
+        # A stratum can fall short of its seats when every person left in it lives in a
+        # household already invited from another stratum. Its seats go to the strata that
+        # still have someone from a household without a letter, by the same apportionment,
+        # and the walk through the same seeded order goes on; a draw that filled its seats
+        # in the first walk is unchanged.
+        open_ = ~np.isin(
+            extract.household_of[order], np.fromiter(invited_households, dtype=np.int64)
+        )
+        order = order[open_]
+        if len(order) == 0:
+            break  # every eligible household has a letter
+        left = np.bincount(extract.stratum_of[order], minlength=len(extract.strata))
+        seats = taken + allocate(left.astype(np.int64), weights, count - len(drawn))
     return np.array(drawn, dtype=np.int64), taken
 
 
