@@ -102,7 +102,7 @@ async def measure(urls: dict[str, str]) -> dict[str, float | int | str]:
         done = time.perf_counter()
         return {
             "rows": uploaded.json()["rows_read"],
-            "eligible": uploaded.json()["eligible"],
+            "eligible": uploaded.json()["in_use"]["eligible"],
             "letters": drawn.json()["drawn"],
             "progress_reports": len(progress),
             "import_s": round(imported - started, 2),

@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import uuid
+
+import asyncpg
+from event_helpers import plain
 
 from test_quotas import OPERATOR, open_round
 
@@ -78,8 +82,10 @@ async def test_extract_upload_with_progress_then_invitations(start_service, nats
     done = uploaded.json()
     assert done["status"] == "ready"
     assert done["rows_read"] == 6000
-    assert 0 < done["eligible"] < 6000  # the under-16s are counted, not eligible
-    assert sum(s["size"] for s in done["strata"]) == done["eligible"]
+    in_use = done["in_use"]
+    assert 0 < in_use["eligible"] < 6000  # the under-16s are counted, not eligible
+    assert sum(s["size"] for s in in_use["strata"]) == in_use["eligible"]
+    assert in_use["rows_read"] == 6000
     assert done["percent"] == 100.0
     # the operator saw the import move while it ran
     moving = [s["rows_read"] for s in seen if s["status"] == "importing"]
@@ -98,6 +104,7 @@ async def test_extract_upload_with_progress_then_invitations(start_service, nats
     assert drawn.status_code == 201, drawn.text
     result = drawn.json()
     assert result["drawn"] == 400
+    assert result["households_exhausted"] is False
     strata = result["strata"]
     assert sum(s["invited"] for s in strata) == 400
     noneu = sum(s["invited"] for s in strata if s["citizenship"] == "NONEU")
@@ -143,7 +150,7 @@ async def test_same_extract_and_seed_same_letters(start_service, nats_server):
     assert orders[0] == orders[1]
 
 
-async def test_bad_extracts_are_named_and_leave_no_half_import(start_service):
+async def test_bad_extracts_are_named_and_leave_the_previous_one_in_use(start_service):
     sortition, round_ = await open_round(start_service)
     base = f"/v1/rounds/{round_['id']}"
     missing = await sortition.put(f"{base}/extract", content="person_ref,age\nP1,30\n", headers=CSV)
@@ -152,18 +159,29 @@ async def test_bad_extracts_are_named_and_leave_no_half_import(start_service):
     status = (await sortition.get(f"{base}/extract", headers=OPERATOR)).json()
     assert status["status"] == "failed"
     assert status["error"]["slug"] == "missing-columns"
-
-    good = extract(200)
-    assert (await sortition.put(f"{base}/extract", content=good, headers=CSV)).status_code == 200
-    bad = good + "P9,H9,old,F,IT,M1\n"
-    rejected = await sortition.put(f"{base}/extract", content=bad, headers=CSV)
-    assert rejected.status_code == 422
-    assert "Row 202" in rejected.json()["detail"]
-    # the failed upload rolled back: no rows of it stayed; a draw needs a ready extract
+    assert status["in_use"] is None
+    # nothing to draw from yet
     early = await sortition.post(f"{base}/invitations", json={"seed": "s"}, headers=OPERATOR)
     assert early.status_code == 409
     assert early.json()["type"].endswith(":extract-not-ready")
-    assert (await sortition.put(f"{base}/extract", content=good, headers=CSV)).status_code == 200
+
+    good = extract(200)
+    accepted = await sortition.put(f"{base}/extract", content=good, headers=CSV)
+    assert accepted.status_code == 200
+    in_use = accepted.json()["in_use"]
+    bad_rows = {
+        "Row 202": good + "P9,H9,old,F,IT,M1\n",
+        "Line 2 ": good.replace("\n", "\r", 2).replace("\r", "\n", 1),  # a bare CR
+        "128 KiB": good + "P9,H9,30,F,IT," + "M" * 200_000 + "\n",
+    }
+    for words, bad in bad_rows.items():
+        rejected = await sortition.put(f"{base}/extract", content=bad, headers=CSV)
+        assert rejected.status_code == 422, rejected.text
+        assert words in rejected.json()["detail"], rejected.text
+        # the failed upload rolled back, and the previous extract is still the one in use
+        status = (await sortition.get(f"{base}/extract", headers=OPERATOR)).json()
+        assert status["status"] == "failed"
+        assert status["in_use"] == in_use
     unknown = await sortition.post(
         f"{base}/invitations",
         json={"seed": "s", "oversampling": [{"where": {"religion": "x"}, "factor": 2}]},
@@ -172,8 +190,43 @@ async def test_bad_extracts_are_named_and_leave_no_half_import(start_service):
     assert unknown.status_code == 422
     assert unknown.json()["type"].endswith(":invalid-oversampling")
     wrong_media = await sortition.put(f"{base}/extract", content=good, headers=OPERATOR)
-    assert wrong_media.status_code == 422
+    assert wrong_media.status_code in (415, 422)
     nobody = await sortition.get(
         "/v1/rounds/00000000-0000-0000-0000-000000000000/extract", headers=OPERATOR
     )
     assert nobody.status_code == 404
+    drawn = await sortition.post(
+        f"{base}/invitations", json={"count": 5000, "seed": "s"}, headers=OPERATOR
+    )
+    assert drawn.status_code == 201, drawn.text
+    assert drawn.json()["extract_sha256"] == in_use["sha256"]
+    # more letters asked than there are households: one each, and the response says why
+    assert drawn.json()["drawn"] == in_use["households"] < 5000
+    assert drawn.json()["households_exhausted"] is True
+
+
+async def test_an_upload_whose_process_died_shows_as_interrupted(start_service, service_urls):
+    sortition, round_ = await open_round(start_service)
+    base = f"/v1/rounds/{round_['id']}"
+    good = extract(200)
+    accepted = await sortition.put(f"{base}/extract", content=good, headers=CSV)
+    assert accepted.status_code == 200
+    # what a process killed in the middle of an upload leaves: its progress row says
+    # importing, its transaction rolled back, and nobody holds the round's lock
+    connection = await asyncpg.connect(plain(service_urls["sortition"]))
+    try:
+        await connection.execute(
+            "UPDATE sortition.extract_imports SET status = 'importing', rows_read = 100, "
+            "finished_at = NULL WHERE round_id = $1",
+            uuid.UUID(round_["id"]),
+        )
+    finally:
+        await connection.close()
+    status = await sortition.get(f"{base}/extract", headers=OPERATOR)
+    assert status.status_code == 200, status.text
+    assert status.json()["status"] == "interrupted"
+    assert status.json()["in_use"] == accepted.json()["in_use"]
+    drawn = await sortition.post(
+        f"{base}/invitations", json={"count": 50, "seed": "s"}, headers=OPERATOR
+    )
+    assert drawn.status_code == 201, drawn.text

@@ -113,17 +113,34 @@ replacements = sa.Table(
 
 # Stage 1. A round's registry extract (pseudonymous: references, household, stratum), its
 # import's progress, and the invitations drawn from it.
+# The extract in use: written in the transaction that writes its rows and strata.
 extracts = sa.Table(
     "extracts",
     metadata,
     sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("status", sa.Text, nullable=False),  # importing | ready | failed
+    sa.Column("status", sa.Text, nullable=False),  # always ready
     sa.Column("rows_read", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("eligible", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("households", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("bytes_read", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("bytes_total", sa.BigInteger),
     sa.Column("sha256", sa.Text),
+    sa.Column("error", JSONB),
+    sa.Column(
+        "started_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+)
+
+# The latest upload, with its progress, in short transactions of its own.
+extract_imports = sa.Table(
+    "extract_imports",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("status", sa.Text, nullable=False),  # importing | ready | failed
+    sa.Column("rows_read", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("bytes_read", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("bytes_total", sa.BigInteger),
     sa.Column("error", JSONB),
     sa.Column(
         "started_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()

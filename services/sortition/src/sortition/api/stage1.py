@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -40,50 +39,61 @@ class ExtractError(BaseModel):
     detail: str
 
 
+class ExtractInUse(BaseModel):
+    """The extract that `POST …/invitations` draws from."""
+
+    sha256: str = Field(description="The SHA-256 of the uploaded file.")
+    rows_read: int = Field(description="Rows of the file, eligible or not.")
+    eligible: int = Field(description="Rows of people at least the assembly's minimum age.")
+    households: int
+    imported_at: datetime
+    strata: list[Stratum] = Field(description="The strata and their sizes.")
+
+
 class ExtractStatus(BaseModel):
-    status: str = Field(
+    status: service.UploadStatus = Field(
         description=(
-            "`importing` while the upload runs; `ready`; `failed` (see `error`); "
-            "`interrupted` when the importing process stopped without finishing."
+            "The latest upload: `importing` while it runs; `ready`; `failed` (see `error`); "
+            "`interrupted` when the importing process stopped without finishing. A failed "
+            "or interrupted upload leaves the previous extract in use."
         ),
         examples=["importing"],
     )
-    rows_read: int = Field(description="Rows read so far, eligible or not.")
+    rows_read: int = Field(description="Rows of the latest upload read so far.")
     bytes_read: int
     bytes_total: int | None = Field(description="The upload's Content-Length, when sent.")
     percent: float | None = Field(description="bytes_read / bytes_total, when known.")
-    eligible: int = Field(description="Rows of people at least the assembly's minimum age.")
-    households: int
-    sha256: str | None = Field(description="The SHA-256 of the uploaded file, once ready.")
     error: ExtractError | None
     started_at: datetime
     finished_at: datetime | None
-    strata: list[Stratum] = Field(description="Once ready: the strata and their sizes.")
+    in_use: ExtractInUse | None = Field(
+        description="The extract a draw takes: the last upload that succeeded, if any."
+    )
 
 
-def _status(row: Any, strata: Sequence[Any]) -> ExtractStatus:
+def _status(state: service.ExtractState) -> ExtractStatus:
+    upload, in_use = state.upload, state.in_use
     return ExtractStatus(
-        status=row.status,
-        rows_read=row.rows_read,
-        bytes_read=row.bytes_read,
-        bytes_total=row.bytes_total,
-        percent=round(100 * row.bytes_read / row.bytes_total, 1) if row.bytes_total else None,
-        eligible=row.eligible,
-        households=row.households,
-        sha256=row.sha256,
-        error=row.error,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        strata=[
-            Stratum(
-                age_band=s.age_band,
-                gender=s.gender,
-                citizenship=s.citizenship,
-                municipio=s.municipio,
-                size=s.size,
-            )
-            for s in strata
-        ],
+        status=upload.status,
+        rows_read=upload.rows_read,
+        bytes_read=upload.bytes_read,
+        bytes_total=upload.bytes_total,
+        percent=round(100 * upload.bytes_read / upload.bytes_total, 1)
+        if upload.bytes_total
+        else None,
+        error=ExtractError(**upload.error) if upload.error else None,
+        started_at=upload.started_at,
+        finished_at=upload.finished_at,
+        in_use=None
+        if in_use is None
+        else ExtractInUse(
+            sha256=in_use.sha256,
+            rows_read=in_use.rows_read,
+            eligible=in_use.eligible,
+            households=in_use.households,
+            imported_at=in_use.imported_at,
+            strata=[Stratum(**vars(s)) for s in in_use.strata],
+        ),
     )
 
 
@@ -152,8 +162,7 @@ async def upload_extract(
             every=request.app.state.settings.extract_progress_every,
         )
     async with factory() as read:
-        row, strata = await service.get_extract(round_id, uow=read)
-    return _status(row, strata)
+        return _status(await service.get_extract(round_id, uow=read))
 
 
 @router.get(
@@ -173,8 +182,7 @@ async def extract_status(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
 ) -> ExtractStatus:
     async with uow:
-        row, strata = await service.get_extract(round_id, uow=uow)
-    return _status(row, strata)
+        return _status(await service.get_extract(round_id, uow=uow))
 
 
 class OversamplingRule(BaseModel):
@@ -212,7 +220,13 @@ class StratumSeats(Stratum):
 class InvitationDraw(BaseModel):
     seed: str
     requested: int
-    drawn: int = Field(description="Fewer than requested only if the extract ran out.")
+    drawn: int = Field(
+        description="Fewer than requested only when every eligible household has a letter."
+    )
+    households_exhausted: bool = Field(
+        description="True when the draw stopped short because every eligible household of "
+        "the extract has a letter (one per household)."
+    )
     oversampling: list[OversamplingRule]
     extract_sha256: str
     drawn_at: datetime
@@ -224,6 +238,7 @@ def _draw(row: Any) -> InvitationDraw:
         seed=row.seed,
         requested=row.requested,
         drawn=row.drawn,
+        households_exhausted=row.drawn < row.requested,
         oversampling=row.oversampling,
         extract_sha256=row.extract_sha256,
         drawn_at=row.drawn_at,

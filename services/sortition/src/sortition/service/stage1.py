@@ -2,8 +2,9 @@
 
 The extract arrives as a stream. It is parsed as it comes and written with COPY in
 batches, inside one transaction, so that a failed or interrupted upload leaves the previous
-extract (or nothing) in place; meanwhile the import's progress is written in short
-transactions of its own, for the operator to follow. Memory stays bounded by the batch and
+extract (or nothing) in place, still ready to draw from; meanwhile the upload's progress is
+written to a row of its own (``extract_imports``) in short transactions, for the operator
+to follow. Memory stays bounded by the batch and
 by the numbering of strata and households, whatever the size of the file.
 
 The draw reads back only the stratum and household number of each eligible row, lets the
@@ -18,8 +19,10 @@ import codecs
 import csv
 import hashlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -29,6 +32,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid, NotFound
 from sortition.adapters.tables import (
+    extract_imports,
     extract_rows,
     extract_strata,
     extracts,
@@ -44,8 +48,56 @@ STRATUM_FEATURES = ("age_band", "gender", "citizenship", "municipio")
 BATCH_ROWS = 50_000
 EVENT_BATCH = 500
 MAX_INVITATIONS = 100_000
+FIELD_LIMIT = 128 * 1024  # the csv module's own limit, named for the error message
 
 Progress = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class UploadStatus(StrEnum):
+    IMPORTING = "importing"
+    READY = "ready"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # its process stopped: nobody holds the round's lock
+
+
+@dataclass(frozen=True)
+class StratumSize:
+    age_band: str
+    gender: str
+    citizenship: str
+    municipio: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ExtractInUse:
+    """The extract a draw takes: the last upload that succeeded."""
+
+    sha256: str
+    rows_read: int
+    eligible: int
+    households: int
+    imported_at: datetime
+    strata: list[StratumSize]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The latest upload of a round's extract, as it goes or as it ended."""
+
+    status: UploadStatus
+    rows_read: int
+    bytes_read: int
+    bytes_total: int | None
+    error: dict[str, str] | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ExtractState:
+    upload: Upload
+    in_use: ExtractInUse | None
 
 
 async def _lock(round_id: uuid.UUID, *, uow: UnitOfWork) -> None:
@@ -107,8 +159,8 @@ async def import_extract(
     progress: Progress,
     minimum_age: int = 16,
     every: int = 100_000,
-) -> Any:
-    """Replace a round's extract with the streamed CSV; returns the finished extract row."""
+) -> None:
+    """Replace a round's extract with the streamed CSV, or leave the one in use in place."""
     await _check_round(round_id, uow=uow)
     await _lock(round_id, uow=uow)
     if await _drawn(round_id, uow=uow):
@@ -116,7 +168,9 @@ async def import_extract(
             "The round's invitations are drawn: its extract can no longer change.",
             slug="invitations-drawn",
         )
-    await progress({"status": "importing", "rows_read": 0, "bytes_read": 0, "error": sa.null()})
+    await progress(
+        {"status": UploadStatus.IMPORTING, "rows_read": 0, "bytes_read": 0, "error": sa.null()}
+    )
     session = uow.session
     await session.execute(sa.delete(extract_rows).where(extract_rows.c.round_id == round_id))
     await session.execute(sa.delete(extract_strata).where(extract_strata.c.round_id == round_id))
@@ -136,7 +190,7 @@ async def import_extract(
     reported = 0
     try:
         async for lines in _lines(hashed(), counter):
-            records = csv.reader(lines)
+            records = _records(lines, first_line=reader.rows + 2 if reader else 1)
             if reader is None:
                 reader = ExtractReader(next(records, []), minimum_age=minimum_age)
             for record in records:
@@ -169,7 +223,7 @@ async def import_extract(
     except InstanceError as exc:
         await progress(
             {
-                "status": "failed",
+                "status": UploadStatus.FAILED,
                 "rows_read": reader.rows if reader else 0,
                 "bytes_read": counter[0],
                 "error": {"slug": exc.code, "detail": str(exc)},
@@ -182,7 +236,7 @@ async def import_extract(
         await asyncio.shield(
             progress(
                 {
-                    "status": "failed",
+                    "status": UploadStatus.FAILED,
                     "rows_read": reader.rows if reader else 0,
                     "bytes_read": counter[0],
                     "error": {"slug": "import-interrupted", "detail": "The upload stopped."},
@@ -214,84 +268,125 @@ async def import_extract(
             for key, i in reader.strata.items()
         ],
     )
-    finished = (
-        await session.execute(
-            insert(extracts)
-            .values(
-                round_id=round_id,
-                status="ready",
-                rows_read=reader.rows,
-                eligible=reader.eligible,
-                households=len(reader.households),
-                bytes_read=counter[0],
-                bytes_total=bytes_total,
-                sha256=digest.hexdigest(),
-                error=sa.null(),
-                finished_at=sa.func.clock_timestamp(),
-            )
-            .on_conflict_do_update(
-                index_elements=[extracts.c.round_id],
-                set_={
-                    "status": "ready",
-                    "rows_read": reader.rows,
-                    "eligible": reader.eligible,
-                    "households": len(reader.households),
-                    "bytes_read": counter[0],
-                    "bytes_total": bytes_total,
-                    "sha256": digest.hexdigest(),
-                    "error": sa.null(),
-                    "finished_at": sa.func.clock_timestamp(),
-                },
-            )
-            .returning(extracts)
+    await session.execute(
+        sa.update(extract_imports)
+        .where(extract_imports.c.round_id == round_id)
+        .values(
+            status=UploadStatus.READY,
+            rows_read=reader.rows,
+            bytes_read=counter[0],
+            error=sa.null(),
+            finished_at=sa.func.clock_timestamp(),
         )
-    ).one()
+    )
+    await session.execute(
+        insert(extracts)
+        .values(
+            round_id=round_id,
+            status=UploadStatus.READY,
+            rows_read=reader.rows,
+            eligible=reader.eligible,
+            households=len(reader.households),
+            bytes_read=counter[0],
+            bytes_total=bytes_total,
+            sha256=digest.hexdigest(),
+            error=sa.null(),
+            finished_at=sa.func.clock_timestamp(),
+        )
+        .on_conflict_do_update(
+            index_elements=[extracts.c.round_id],
+            set_={
+                "status": UploadStatus.READY,
+                "rows_read": reader.rows,
+                "eligible": reader.eligible,
+                "households": len(reader.households),
+                "bytes_read": counter[0],
+                "bytes_total": bytes_total,
+                "sha256": digest.hexdigest(),
+                "error": sa.null(),
+                "finished_at": sa.func.clock_timestamp(),
+            },
+        )
+    )
     await uow.commit()
-    return finished
+
+
+def _records(lines: list[str], *, first_line: int) -> Iterator[list[str]]:
+    """The CSV records of complete lines; a line the csv module cannot read is a 422."""
+    reader = csv.reader(lines)
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = first_line + reader.line_num - 1
+            raise InstanceError(
+                "invalid-extract",
+                f"Line {line} of the extract cannot be read as CSV ({exc}): fields hold "
+                f"at most {FIELD_LIMIT // 1024} KiB, and a carriage return only ends a line.",
+            ) from exc
+        yield record
 
 
 async def record_progress(
     round_id: uuid.UUID, values: dict[str, Any], *, uow: UnitOfWork, bytes_total: int | None
 ) -> None:
-    """Write an import's progress in a transaction of its own, visible at once."""
+    """Write an upload's progress in a transaction of its own, visible at once."""
     async with uow:
-        if values.get("status") == "importing":  # a new import starts afresh
+        if values.get("status") == UploadStatus.IMPORTING:  # a new upload starts afresh
             values = {
                 **values,
                 "bytes_total": bytes_total,
-                "eligible": 0,
-                "households": 0,
-                "sha256": None,
                 "started_at": sa.func.clock_timestamp(),
                 "finished_at": None,
             }
-            stmt = insert(extracts).values(round_id=round_id, **values)
+            stmt = insert(extract_imports).values(round_id=round_id, **values)
             await uow.session.execute(
-                stmt.on_conflict_do_update(index_elements=[extracts.c.round_id], set_=values)
+                stmt.on_conflict_do_update(index_elements=[extract_imports.c.round_id], set_=values)
             )
         else:
             await uow.session.execute(
-                sa.update(extracts).where(extracts.c.round_id == round_id).values(**values)
+                sa.update(extract_imports)
+                .where(extract_imports.c.round_id == round_id)
+                .values(**values)
             )
         await uow.commit()
 
 
-async def get_extract(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, Sequence[Any]]:
-    """The extract and its strata. An import whose process died shows as interrupted: its
-    row says importing, but nobody holds the round's stage-1 lock any more."""
+async def get_extract(round_id: uuid.UUID, *, uow: UnitOfWork) -> ExtractState:
+    """The latest upload and the extract in use. An upload whose process died shows as
+    interrupted: its row says importing, but nobody holds the round's stage-1 lock any more."""
     await _check_round(round_id, uow=uow)
-    row = (
-        await uow.session.execute(sa.select(extracts).where(extracts.c.round_id == round_id))
+    attempt = (
+        await uow.session.execute(
+            sa.select(extract_imports).where(extract_imports.c.round_id == round_id)
+        )
     ).first()
-    if row is None:
+    if attempt is None:
         raise NotFound("The round has no registry extract yet.", slug="extract-missing")
-    if row.status == "importing":
+    status = UploadStatus(attempt.status)
+    if status is UploadStatus.IMPORTING:
         try:
             await _lock(round_id, uow=uow)
         except Conflict:
             pass  # still running
         else:
-            row = row._replace(status="interrupted")
+            status = UploadStatus.INTERRUPTED
+    upload = Upload(
+        status=status,
+        rows_read=attempt.rows_read,
+        bytes_read=attempt.bytes_read,
+        bytes_total=attempt.bytes_total,
+        error=attempt.error,
+        started_at=attempt.started_at,
+        finished_at=attempt.finished_at,
+    )
+    current = (
+        await uow.session.execute(sa.select(extracts).where(extracts.c.round_id == round_id))
+    ).first()
+    if current is None:
+        return ExtractState(upload=upload, in_use=None)
     strata = (
         await uow.session.execute(
             sa.select(extract_strata)
@@ -299,7 +394,24 @@ async def get_extract(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, Seq
             .order_by(extract_strata.c.stratum)
         )
     ).all()
-    return row, strata
+    in_use = ExtractInUse(
+        sha256=current.sha256,
+        rows_read=current.rows_read,
+        eligible=current.eligible,
+        households=current.households,
+        imported_at=current.finished_at,
+        strata=[
+            StratumSize(
+                age_band=s.age_band,
+                gender=s.gender,
+                citizenship=s.citizenship,
+                municipio=s.municipio,
+                size=s.size,
+            )
+            for s in strata
+        ],
+    )
+    return ExtractState(upload=upload, in_use=in_use)
 
 
 @dataclass(frozen=True)
@@ -322,11 +434,13 @@ async def draw(
         raise Conflict("The round's invitations are already drawn.", slug="invitations-drawn")
     if not 1 <= count <= MAX_INVITATIONS:
         raise Invalid(f"Draw between 1 and {MAX_INVITATIONS} invitations.", slug="invalid-count")
-    extract, strata = await get_extract(round_id, uow=uow)
-    if extract.status != "ready":
+    extract = (await get_extract(round_id, uow=uow)).in_use
+    if extract is None:
         raise Conflict(
-            f"The round's extract is {extract.status}, not ready.", slug="extract-not-ready"
+            "The round has no extract ready to draw from: no upload has succeeded yet.",
+            slug="extract-not-ready",
         )
+    strata = extract.strata
     keys = [tuple(getattr(s, f) for f in STRATUM_FEATURES) for s in strata]
     factors: dict[tuple[str, ...], float] = {}
     for rule in oversampling:
