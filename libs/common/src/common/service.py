@@ -27,6 +27,7 @@ from common.events.dead_letters import dead_letters_router
 from common.events.relay import OutboxRelay
 from common.events.streams import ConsumerSpec, ensure_stream
 from common.health import health_router
+from common.http.guard import BodyLimits, RequestGuardMiddleware
 from common.http.idempotency import IdempotencyMiddleware
 from common.http.middleware import RequestContextMiddleware
 from common.http.problems import Problem, install_problem_handlers
@@ -174,6 +175,14 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         tables=definition.tables,
         verifier=app.state.verifier,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
+    )
+    app.add_middleware(
+        RequestGuardMiddleware,
+        openapi_of=lambda: app.openapi(),
+        verifier=app.state.verifier,
+        limits=BodyLimits(
+            json_bytes=settings.max_json_body_bytes, upload_bytes=settings.max_upload_bytes
+        ),
     )
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router())

@@ -56,6 +56,10 @@ class ServiceSettings(BaseSettings):
     consumer_ack_wait_seconds: float = Field(default=30.0, gt=0, le=3600)
     consumer_backoff_seconds: list[float] = [1.0, 5.0, 30.0, 120.0]
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
+    #: The largest JSON body a route reads; larger ones are a 413 before they are read.
+    max_json_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    #: The largest upload (a registry extract, a pool, quotas as CSV), counted as it streams.
+    max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1024, le=16 * 1024**3)
     auth: AuthSettings = Field(default_factory=AuthSettings)
 
     @model_validator(mode="after")

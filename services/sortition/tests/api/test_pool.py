@@ -76,9 +76,11 @@ async def test_bad_pools_are_named(start_service):
     assert await problem(many + "r1,x\n", headers=csv) == "duplicate-id"
     assert await problem("id,g\nr1,x\n", headers=csv) == "pool-too-small"
     assert await problem(many.replace("id,g", "who,g"), headers=csv) == "missing-id"
-    assert await problem(many, headers={**OPERATOR, "Content-Type": "application/json"}) == (
-        "unsupported-media-type"
+    json_body = await sortition.put(
+        f"{base}/pool", content=many, headers={**OPERATOR, "Content-Type": "application/json"}
     )
+    assert json_body.status_code == 415, json_body.text
+    assert json_body.json()["type"].endswith(":unsupported-media-type")
     assert await problem(many, params={"household_column": "home"}, headers=csv) == (
         "missing-household-column"
     )

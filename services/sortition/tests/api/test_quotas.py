@@ -99,10 +99,12 @@ async def test_bad_quotas_are_named(start_service):
     assert await problem(content="feature,value,min,max\ng,x,one,2\n", headers=csv_headers) == (
         "invalid-quotas-csv"
     )
-    assert (
-        await problem(content="<quotas/>", headers={**headers, "Content-Type": "application/xml"})
-        == "unsupported-media-type"
+    xml = await sortition.put(
+        url, content="<quotas/>", headers={**headers, "Content-Type": "application/xml"}
     )
+    assert xml.status_code == 415, xml.text
+    assert xml.json()["type"].endswith(":unsupported-media-type")
+    assert xml.json()["accepted"] == ["application/json", "text/csv"]
     missing = await sortition.put(f"/v1/rounds/{uuid.uuid4()}/quotas", json=QUOTAS, headers=headers)
     assert missing.status_code == 404
     assert (await sortition.get(url, headers=auth_header("member"))).status_code == 403

@@ -7,8 +7,10 @@ import re
 import time
 import uuid
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.db.failures import Failure, classify
 from common.http.problems import problem_response
 from common.logs import request_id_var
 from common.tracing import parse_or_start, traceparent_var
@@ -50,19 +52,11 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
+        except Exception as exc:
             if response_started:
                 raise
             # Answer here, inside the request's context, so the problem carries its id.
-            log.exception("unhandled error")
-            await problem_response(
-                500,
-                slug="internal-error",
-                title="Internal error",
-                detail="The server failed to handle the request; quote the request id to "
-                "report it.",
-                instance=scope["path"],
-            )(scope, receive, send_with_id)
+            await _failure_response(exc, scope["path"])(scope, receive, send_with_id)
         finally:
             # The path only: query strings may carry personal data and are not logged.
             log.info(
@@ -76,3 +70,34 @@ class RequestContextMiddleware:
             )
             request_id_var.reset(id_token)
             traceparent_var.reset(trace_token)
+
+
+def _failure_response(exc: Exception, path: str) -> Response:
+    """A 503 while the database is away, a 422 for a value it cannot store, else a 500."""
+    failure = classify(exc)
+    if failure is Failure.UNAVAILABLE:
+        log.warning("database unavailable", extra={"error": type(exc).__name__})
+        return problem_response(
+            503,
+            slug="service-unavailable",
+            title="Service unavailable",
+            detail="The service's database does not answer; try again shortly.",
+            instance=path,
+            headers={"Retry-After": "5"},
+        )
+    if failure is Failure.UNSTORABLE:
+        return problem_response(
+            422,
+            slug="invalid-character",
+            title="Invalid request",
+            detail="A value holds a character that cannot be stored (such as U+0000).",
+            instance=path,
+        )
+    log.exception("unhandled error")
+    return problem_response(
+        500,
+        slug="internal-error",
+        title="Internal error",
+        detail="The server failed to handle the request; quote the request id to report it.",
+        instance=path,
+    )

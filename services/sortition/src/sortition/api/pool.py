@@ -86,9 +86,6 @@ async def import_pool(
     id_column: Annotated[str, Query(min_length=1, max_length=100)] = "id",
     household_column: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
 ) -> PoolSummary:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "text/csv":
-        raise Invalid("Send the pool as text/csv.", slug="unsupported-media-type")
     body = await request.body()
     if len(body) > MAX_BYTES:
         raise Invalid("The pool is larger than 50 MB.", slug="payload-too-large")

@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field
 
 from common.auth import Principal, require_roles
 from common.db import UnitOfWork
-from common.errors import Invalid
 from common.http.deps import get_uow
 from common.http.problems import problem_responses
 from sortition.adapters.tables import assemblies, rounds
@@ -134,9 +133,6 @@ async def upload_extract(
     _: Annotated[Principal, Depends(operator)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
 ) -> ExtractStatus:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "text/csv":
-        raise Invalid("Send the extract as text/csv.", slug="unsupported-media-type")
     length = request.headers.get("content-length")
     bytes_total = int(length) if length and length.isdigit() else None
     factory = request.app.state.uow_factory

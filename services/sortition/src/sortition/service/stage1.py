@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
 
 from common.db import UnitOfWork
-from common.errors import Conflict, Invalid, NotFound
+from common.errors import Conflict, DomainError, Invalid, NotFound
 from sortition.adapters.tables import (
     extract_imports,
     extract_rows,
@@ -231,15 +231,21 @@ async def import_extract(
             }
         )
         raise Invalid(str(exc), slug=exc.code) from exc
-    except BaseException:
-        # The client went away, or the server is stopping: the transaction rolls back.
+    except BaseException as exc:
+        # The body was too large, the client went away, or the server is stopping: the
+        # transaction rolls back.
+        error = (
+            {"slug": exc.slug, "detail": exc.detail}
+            if isinstance(exc, DomainError)
+            else {"slug": "import-interrupted", "detail": "The upload stopped."}
+        )
         await asyncio.shield(
             progress(
                 {
                     "status": UploadStatus.FAILED,
                     "rows_read": reader.rows if reader else 0,
                     "bytes_read": counter[0],
-                    "error": {"slug": "import-interrupted", "detail": "The upload stopped."},
+                    "error": error,
                     "finished_at": sa.func.clock_timestamp(),
                 }
             )
