@@ -161,3 +161,25 @@ async def test_response_carries_request_id(start_service):
     generated = await client.get("/health/live", headers={"X-Request-ID": "bad id\n"})
     assert generated.headers["x-request-id"] != "bad id\n"
     assert isinstance(client, httpx.AsyncClient)
+
+
+async def test_dates_are_iso_dates_not_numbers(start_service):
+    _, client = await start_service("membership")
+    created = (await client.post("/v1/assemblies", json=SINCE_2024, headers=OPERATOR)).json()
+    url = f"/v1/assemblies/{created['id']}/sitting"
+    for odd in ("0", "1700000000", "20270131", "2027-02-30"):
+        response = await client.get(url, params={"on": odd}, headers=OPERATOR)
+        assert response.status_code == 422, (odd, response.text)
+        assert response.json()["errors"][0]["location"] == ["query", "on"]
+    assert (await client.get(url, params={"on": "2027-01-31"}, headers=OPERATOR)).status_code == 200
+    numbered = {**SINCE_2024, "rotation": {**SINCE_2024["rotation"], "first_cohort_starts_on": 0}}
+    refused = await client.post("/v1/assemblies", json=numbered, headers=OPERATOR)
+    assert refused.status_code == 422, refused.text
+
+
+async def test_a_nul_in_a_text_is_a_422(start_service):
+    _, client = await start_service("membership")
+    body = {**PILOT, "name": {"it": "Assemblea\u0000", "en": "Assembly"}}
+    response = await client.post("/v1/assemblies", json=body, headers=OPERATOR)
+    assert response.status_code == 422, response.text
+    assert response.json()["type"].endswith(":invalid-character")

@@ -93,6 +93,21 @@ async def test_bad_quotas_are_named(start_service):
         "validation-failed"
     )
     csv_headers = {**headers, "Content-Type": "text/csv"}
+    assert await problem(
+        content="feature,value,min,max\ngender,F\r,1,2\n", headers=csv_headers
+    ) == ("invalid-quotas-csv")
+    # the round and its ETag are checked before the body is read
+    bad_csv = "feature,value\n"
+    elsewhere = await sortition.put(
+        f"/v1/rounds/{uuid.uuid4()}/quotas", content=bad_csv, headers=csv_headers
+    )
+    assert elsewhere.status_code == 404, elsewhere.text
+    unconditional = await sortition.put(
+        url, content=bad_csv, headers={**OPERATOR, "Content-Type": "text/csv"}
+    )
+    assert unconditional.status_code == 428, unconditional.text
+    stale = await sortition.put(url, content=bad_csv, headers={**csv_headers, "If-Match": '"9"'})
+    assert stale.status_code == 412, stale.text
     assert await problem(content="feature,value\ng,x\n", headers=csv_headers) == (
         "invalid-quotas-csv"
     )
@@ -128,3 +143,17 @@ async def test_quotas_from_census_shares(start_service):
     )
     assert bad.status_code == 422
     assert bad.json()["type"].endswith(":invalid-shares")
+    # not numbers, or numbers too large to add up: a 422, never a 500
+    for shares in (
+        '{"gender": {"F": NaN, "M": 1}}',
+        '{"gender": {"F": Infinity, "M": 1}}',
+        '{"gender": {"F": 1e308, "M": 1e308}}',
+        '{"gender": {"F": -1, "M": 1}}',
+    ):
+        odd = await sortition.post(
+            url,
+            content=f'{{"shares": {shares}}}',
+            headers={**OPERATOR, "If-Match": '"2"', "Content-Type": "application/json"},
+        )
+        assert odd.status_code == 422, (shares, odd.text)
+        assert odd.json()["errors"][0]["location"][:2] == ["body", "shares"], odd.text

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
+from common.dates import IsoDate
 from common.db import UnitOfWork
 from common.http.deps import get_uow
 from common.http.etag import IfMatch, etag_of
@@ -29,7 +30,7 @@ class Rotation(BaseModel):
     cohort_interval_months: int = Field(ge=1, le=60, examples=[12])
     term_months: int = Field(ge=1, le=120, examples=[12])
     training_weeks: int = Field(default=2, ge=0, le=52, examples=[2])
-    first_cohort_starts_on: date | None = Field(
+    first_cohort_starts_on: IsoDate | None = Field(
         default=None,
         description=(
             "The first day of the first cohort's term. The calendar, the automatic start "

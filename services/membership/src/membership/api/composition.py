@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from common.auth import Principal, require_roles
+from common.dates import IsoDate
 from common.db import UnitOfWork
 from common.errors import Invalid
 from common.http.deps import get_uow
@@ -68,8 +69,8 @@ async def calendar(
     assembly_id: AssemblyId,
     _: Annotated[Principal, Depends(read_roles)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[IsoDate | None, Query(alias="from")] = None,
+    end: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> list[CohortView]:
     return await _calendar(assembly_id, start, end, uow)
 
@@ -95,7 +96,7 @@ async def sitting(
     assembly_id: AssemblyId,
     _: Annotated[Principal, Depends(read_roles)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
-    on: Annotated[date | None, Query(description="The date; today by default.")] = None,
+    on: Annotated[IsoDate | None, Query(description="The date; today by default.")] = None,
 ) -> list[SittingMember]:
     async with uow:
         rows = await service.sitting(assembly_id, on or today(), uow=uow)
@@ -137,7 +138,7 @@ async def composition(
     _: Annotated[Principal, Depends(require_roles("operator", "auditor", "facilitator"))],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     continuing_past: Annotated[
-        date | None, Query(description="Members whose term ends after it.")
+        IsoDate | None, Query(description="Members whose term ends after it.")
     ] = None,
     cohort: Annotated[
         str | None,
@@ -165,8 +166,8 @@ async def composition(
 async def public_calendar(
     assembly_id: AssemblyId,
     uow: Annotated[UnitOfWork, Depends(get_uow)],
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[IsoDate | None, Query(alias="from")] = None,
+    end: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> list[CohortView]:
     return await _calendar(assembly_id, start, end, uow)
 

@@ -4,13 +4,14 @@ operators taking registrations by phone or on paper."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.auth import Principal, require_roles
+from common.dates import IsoDate
 from common.db import UnitOfWork
 from common.errors import Invalid
 from common.http.deps import get_uow
@@ -52,7 +53,7 @@ class RegistrationIn(BaseModel):
     last_name: str = Field(min_length=1, max_length=100)
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     phone: str | None = Field(default=None, max_length=30, pattern=r"^\+?[0-9 ().-]{6,30}$")
-    date_of_birth: date
+    date_of_birth: IsoDate
     features: dict[str, str] = Field(
         description=(
             "Self-declared: gender, citizenship group, Municipio and any other feature the "

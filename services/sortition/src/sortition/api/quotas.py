@@ -6,11 +6,12 @@ import contextlib
 import csv
 import io
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, Path, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from common.auth import Principal, require_roles
 from common.db import UnitOfWork
@@ -76,9 +77,15 @@ def _csv(items: list[Quota]) -> str:
     return out.getvalue()
 
 
-async def _read_body(request: Request) -> list[Quota]:
-    body = await request.body()  # its size and media type are checked before it is read
+async def _read_body(request: Request) -> Callable[[], list[Quota]]:
+    """The body, read (its size and media type were checked first), and how to parse it:
+    parsed once the round and its ETag are checked, so that a 404 or a 412 comes first."""
+    body = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return lambda: _parse(body, media)
+
+
+def _parse(body: bytes, media: str) -> list[Quota]:
     try:
         if media == CSV:
             return read_quotas_csv(body.decode("utf-8-sig"))
@@ -138,9 +145,9 @@ async def replace(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     if_match: IfMatch = None,
 ) -> Any:
-    items = await _read_body(request)
+    parse = await _read_body(request)
     async with uow:
-        row, saved = await service.set_quotas(round_id, items, if_match=if_match, uow=uow)
+        row, saved = await service.set_quotas(round_id, parse, if_match=if_match, uow=uow)
     return _respond(request, response, row.version, saved)
 
 
@@ -164,6 +171,11 @@ async def get(
     return _respond(request, response, row.version, items)
 
 
+FeatureName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+ValueName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Share = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+
+
 class SharesIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -180,7 +192,7 @@ class SharesIn(BaseModel):
         },
     )
 
-    shares: dict[str, dict[str, float]] = Field(
+    shares: dict[FeatureName, Annotated[dict[ValueName, Share], Field(max_length=500)]] = Field(
         description="Per feature, each value's share of the population (any scale: "
         "percentages, fractions or head counts).",
         max_length=50,
@@ -236,7 +248,7 @@ async def from_shares(
     async with uow:
         row, saved = await service.set_quotas(
             round_id,
-            items,
+            lambda: items,
             if_match=if_match,
             uow=uow,
             shares={

@@ -11,8 +11,9 @@ import csv
 import hashlib
 import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 
 class InstanceError(ValueError):
@@ -21,6 +22,40 @@ class InstanceError(ValueError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+T = TypeVar("T")
+CSV_FIELD_LIMIT = csv.field_size_limit()
+
+
+def csv_records(reader: Iterator[T], code: str, *, first_line: int = 1) -> Iterator[T]:
+    """The records of a ``csv`` reader; a line it cannot read is an :class:`InstanceError`
+    naming the line (counted from ``first_line``), not a ``csv.Error``."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            counted = getattr(reader, "reader", reader)  # a DictReader's own reader
+            line = first_line + getattr(counted, "line_num", 1) - 1
+            reason = str(exc).split(" - ")[0]
+            raise InstanceError(
+                code,
+                f"Line {line} cannot be read as CSV ({reason}): a field holds at most "
+                f"{CSV_FIELD_LIMIT // 1024} KiB, and a carriage return ends a line only "
+                "before a line feed.",
+            ) from exc
+        yield record
+
+
+def csv_header(reader: csv.DictReader[str], code: str) -> Sequence[str] | None:
+    """A ``DictReader``'s header, read as :func:`csv_records` reads its records."""
+    try:
+        return reader.fieldnames
+    except csv.Error as exc:
+        reason = str(exc).split(" - ")[0]
+        raise InstanceError(code, f"Line 1 cannot be read as CSV ({reason}).") from exc
 
 
 @dataclass(frozen=True)
@@ -162,12 +197,13 @@ def build_instance(
 def read_quotas_csv(text: str) -> list[Quota]:
     reader = csv.DictReader(io.StringIO(text))
     needed = {"feature", "value", "min", "max"}
-    if reader.fieldnames is None or not needed <= {f.strip() for f in reader.fieldnames}:
+    fieldnames = csv_header(reader, "invalid-quotas-csv")
+    if fieldnames is None or not needed <= {f.strip() for f in fieldnames}:
         raise InstanceError(
             "invalid-quotas-csv", "The quotas CSV needs the columns feature,value,min,max."
         )
     quotas = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(csv_records(reader, "invalid-quotas-csv"), start=2):
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
         try:
             quotas.append(Quota(row["feature"], row["value"], int(row["min"]), int(row["max"])))
@@ -180,9 +216,12 @@ def read_quotas_csv(text: str) -> list[Quota]:
 
 def read_people_csv(text: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None:
+    if csv_header(reader, "invalid-people-csv") is None:
         raise InstanceError("invalid-people-csv", "The people CSV is empty.")
-    return [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+    return [
+        {(k or "").strip(): v for k, v in row.items()}
+        for row in csv_records(reader, "invalid-people-csv")
+    ]
 
 
 def quotas_from_shares(
@@ -206,8 +245,10 @@ def quotas_from_shares(
     quotas: list[Quota] = []
     members = max((sum(v.values()) for v in (continuing or {}).values()), default=0)
     for feature, values in shares.items():
-        total = float(sum(values.values()))
-        if any(share < 0 for share in values.values()) or total <= 0:
+        if not all(math.isfinite(share) for share in values.values()):
+            raise InstanceError("invalid-shares", f"The shares of {feature!r} must be numbers.")
+        total = math.fsum(values.values())
+        if any(share < 0 for share in values.values()) or not 0 < total < math.inf:
             raise InstanceError(
                 "invalid-shares", f"The shares of {feature!r} must be >= 0 and not all 0."
             )

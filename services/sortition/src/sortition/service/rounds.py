@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,14 +93,15 @@ async def list_rounds(params: PageParams, *, uow: UnitOfWork) -> tuple[list[Any]
 
 async def set_quotas(
     round_id: uuid.UUID,
-    new: list[Quota],
+    read: Callable[[], list[Quota]],
     *,
     if_match: str | None,
     uow: UnitOfWork,
     shares: dict[tuple[str, str], float] | None = None,
 ) -> tuple[Any, list[Quota]]:
     """Replace a round's quotas, after checking they could ever be met; with the population
-    shares they came from, if they came from some."""
+    shares they came from, if they came from some. ``read`` gives the new quotas; it is
+    called once the round exists, its ETag matches and it is still open."""
     current = (
         await uow.session.execute(
             sa.select(rounds).where(rounds.c.id == round_id).with_for_update()
@@ -112,6 +114,7 @@ async def set_quotas(
 
     await ensure_open(round_id, uow=uow)
     try:
+        new = read()
         check_quotas(current.panel_size, new)
     except InstanceError as exc:
         raise Invalid(str(exc), slug=exc.code) from exc

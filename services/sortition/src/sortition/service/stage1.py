@@ -40,7 +40,7 @@ from sortition.adapters.tables import (
     invitations,
     rounds,
 )
-from sortition.domain.instance import InstanceError
+from sortition.domain.instance import InstanceError, csv_records
 from sortition.domain.invitations import Extract, ExtractReader, draw_invitations
 
 INVITATIONS_DRAWN = "sortition.invitations.drawn.v1"
@@ -48,7 +48,6 @@ STRATUM_FEATURES = ("age_band", "gender", "citizenship", "municipio")
 BATCH_ROWS = 50_000
 EVENT_BATCH = 500
 MAX_INVITATIONS = 100_000
-FIELD_LIMIT = 128 * 1024  # the csv module's own limit, named for the error message
 
 Progress = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -319,20 +318,7 @@ async def import_extract(
 
 def _records(lines: list[str], *, first_line: int) -> Iterator[list[str]]:
     """The CSV records of complete lines; a line the csv module cannot read is a 422."""
-    reader = csv.reader(lines)
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            line = first_line + reader.line_num - 1
-            raise InstanceError(
-                "invalid-extract",
-                f"Line {line} of the extract cannot be read as CSV ({exc}): fields hold "
-                f"at most {FIELD_LIMIT // 1024} KiB, and a carriage return only ends a line.",
-            ) from exc
-        yield record
+    return csv_records(csv.reader(lines), "invalid-extract", first_line=first_line)
 
 
 async def record_progress(

@@ -1,0 +1,28 @@
+"""Dates as clients write them: ISO 8601 calendar dates (``2027-01-31``) and nothing else.
+
+Pydantic reads a number as seconds since 1970, so ``?on=0`` was 1970-01-01; an ``IsoDate``
+refuses it (and ``20270131``, ``1e9``) with a 422 naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, WithJsonSchema
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2027-01-31"]}),
+]
