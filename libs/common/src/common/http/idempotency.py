@@ -2,8 +2,10 @@
 
 The key is scoped to the caller (the token's subject). The same key with the same method,
 path and body returns the stored response with ``Idempotent-Replayed: true``; with another
-body it is a 422; while the first request is still running it is a 409. Responses with a
-5xx status are not stored, so the client may retry. Keys expire after the configured TTL.
+body it is a 422. A retry that arrives while the first request is still running waits for
+it (up to ``wait_for``) and then replays its response; only past that wait is it a 409
+with ``Retry-After``. Responses with a 5xx status are not stored, so the client may retry
+(a retry waiting on one runs the request itself). Keys expire after the configured TTL.
 
 The stored response is written after the handler's own transaction commits; if the process
 dies in between, the key stays "in progress" until it goes stale (``stale_after``), after
@@ -12,8 +14,10 @@ which a retry runs again.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -43,6 +47,8 @@ class IdempotencyMiddleware:
         verifier: TokenVerifier,
         ttl: timedelta,
         stale_after: timedelta = timedelta(minutes=2),
+        wait_for: timedelta = timedelta(seconds=30),
+        poll_seconds: float = 0.05,
     ) -> None:
         self.app = app
         self.engine_of = engine_of
@@ -50,6 +56,8 @@ class IdempotencyMiddleware:
         self.verifier = verifier
         self.ttl = ttl
         self.stale_after = stale_after
+        self.wait_for = wait_for
+        self.poll_seconds = poll_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
@@ -80,10 +88,15 @@ class IdempotencyMiddleware:
             digest.update(len(part).to_bytes(8, "big") + part)
         request_hash = digest.hexdigest()
 
-        stored = await self._claim(principal, key, request_hash)
-        if stored is not None:
-            await stored(scope, receive, send)
-            return
+        deadline = time.monotonic() + self.wait_for.total_seconds()
+        while True:
+            stored = await self._claim(principal, key, request_hash)
+            if stored is None:
+                break  # ours to run
+            if not isinstance(stored, _InProgress) or time.monotonic() >= deadline:
+                await stored(scope, receive, send)
+                return
+            await asyncio.sleep(self.poll_seconds)
 
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
 
@@ -150,12 +163,7 @@ class IdempotencyMiddleware:
                 detail="This Idempotency-Key was used for a different request; use a new key.",
             )
         if row.status is None:
-            return problem_response(
-                409,
-                slug="request-in-progress",
-                detail="A request with this Idempotency-Key is still being handled.",
-                headers={"Retry-After": "1"},
-            )
+            return _InProgress()
         headers = dict(row.headers or {})
         headers["idempotent-replayed"] = "true"
         return _StoredResponse(row.status, headers, row.body or b"")
@@ -177,6 +185,18 @@ class IdempotencyMiddleware:
                 .where(where)
                 .values(status=captured["status"], headers=headers, body=captured["body"])
             )
+
+
+class _InProgress:
+    """The first request with this key is still running (answered once the wait is over)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await problem_response(
+            409,
+            slug="request-in-progress",
+            detail="A request with this Idempotency-Key is still being handled; retry shortly.",
+            headers={"Retry-After": "1"},
+        )(scope, receive, send)
 
 
 class _StoredResponse:
