@@ -7,6 +7,7 @@ event, a log line or a clear-text column."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -22,7 +23,10 @@ from membership.context import today as milan_today
 from membership.domain.codes import new_code
 
 OPERATOR = auth_header("operator")
-INTEGRATION = auth_header("integration", subject="milano-partecipa")
+INTEGRATION = {
+    **auth_header("integration", subject="milano-partecipa"),
+    "X-Client-Identity": "session-e2e",
+}
 PANEL = 10
 QUOTAS = (
     "feature,value,min,max\n"
@@ -350,27 +354,69 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
     )
 
 
-async def test_brute_force_of_codes_is_throttled(start_service):
+async def test_brute_force_of_codes_is_throttled_per_citizen(start_service):
     _, membership = await start_service("membership")
     rng = random.Random(1)
-    for n in range(10):
-        wrong = await membership.post(
-            "/v1/registrations", json=registration(new_code(), rng, n), headers=INTEGRATION
+
+    def citizen(name: str) -> dict[str, str]:
+        return {**INTEGRATION, "X-Client-Identity": name}
+
+    async def attempt(headers: dict[str, str], n: int = 0) -> int:
+        response = await membership.post(
+            "/v1/registrations", json=registration(new_code(), rng, n), headers=headers
         )
-        assert wrong.status_code == 422
-    throttled = await membership.post(
-        "/v1/registrations", json=registration(new_code(), rng, 11), headers=INTEGRATION
-    )
-    assert throttled.status_code == 429
-    assert 0 < int(throttled.headers["Retry-After"]) <= 600
-    assert throttled.json()["type"].endswith(":too-many-requests")
-    # another client is not affected
-    other = await membership.post(
+        if response.status_code == 429:
+            assert 0 < int(response.headers["Retry-After"]) <= 600
+            assert response.json()["type"].endswith(":too-many-requests")
+        return response.status_code
+
+    for n in range(10):
+        assert await attempt(citizen("anna"), n) == 422
+    assert await attempt(citizen("anna")) == 429
+    # another citizen behind the same integration is not held back by Anna's mistakes
+    assert await attempt(citizen("bruno")) == 422
+    # checked one at a time: twelve at once against a limit of ten check ten codes
+    results = await asyncio.gather(*(attempt(citizen("carla"), n) for n in range(12)))
+    assert sorted(results) == [422] * 10 + [429] * 2
+    # the integration must say whose attempt it is; nobody else may
+    anonymous = await membership.post(
         "/v1/registrations",
-        json=registration(new_code(), rng, 12),
-        headers=auth_header("integration", subject="another-client"),
+        json=registration(new_code(), rng, 1),
+        headers=auth_header("integration", subject="milano-partecipa"),
     )
-    assert other.status_code == 422
+    assert anonymous.status_code == 422
+    assert anonymous.json()["type"].endswith(":client-identity-required")
+    posing = await membership.post(
+        "/v1/registrations",
+        json=registration(new_code(), rng, 1),
+        headers={**OPERATOR, "X-Client-Identity": "anna"},
+    )
+    assert posing.status_code == 403
+    # an operator's counter is theirs at their address; a forged X-Forwarded-For from a
+    # peer that is no trusted proxy changes nothing
+    for n in range(10):
+        assert await attempt(OPERATOR, n) == 422
+    assert await attempt(OPERATOR) == 429
+    assert await attempt({**OPERATOR, "X-Forwarded-For": "203.0.113.9"}) == 429
+
+
+async def test_forwarded_addresses_are_read_only_from_trusted_proxies(start_service):
+    _, membership = await start_service(
+        "membership", trusted_proxies=["127.0.0.1", "10.0.0.0/8"], code_failures_allowed=2
+    )
+    rng = random.Random(2)
+
+    async def attempt(forwarded: str) -> int:
+        response = await membership.post(
+            "/v1/registrations",
+            json=registration(new_code(), rng, 0),
+            headers={**OPERATOR, "X-Forwarded-For": forwarded},
+        )
+        return response.status_code
+
+    # behind the trusted proxy (httpx's test client is 127.0.0.1), each client has its own
+    assert [await attempt("198.51.100.1, 10.1.2.3") for _ in range(3)] == [422, 422, 429]
+    assert await attempt("198.51.100.2") == 422
 
 
 async def register_some(membership, rows, count: int, *, consent_every: int = 0) -> list[str]:

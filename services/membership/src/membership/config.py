@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.crypto import DEVELOPMENT_KEY
+from common.http.clients import networks
 from common.settings import ServiceSettings
 
 
@@ -22,6 +23,8 @@ class MembershipSettings(ServiceSettings):
     # Failed invitation codes a client may send in the window before it gets 429.
     code_failures_allowed: int = Field(default=10, ge=1)
     code_failure_window_seconds: int = Field(default=600, ge=1)
+    # Proxies (addresses or CIDRs) whose X-Forwarded-For is believed; no other peer's is.
+    trusted_proxies: list[str] = Field(default_factory=list)
     # Days the selected have to answer before they count as unreachable.
     reply_days: int = Field(default=15, ge=1, le=120)
     # Retention: personal data of respondents not selected, days after the draw (unless
@@ -30,6 +33,12 @@ class MembershipSettings(ServiceSettings):
     retention_former_members_days: int = Field(default=365, ge=0)
     # How often the schedule (deadlines, terms, retention, key rotation) runs.
     schedule_seconds: float = Field(default=60.0, gt=0)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        networks(value)  # a ValueError names the entry that is no address or CIDR
+        return value
 
     @model_validator(mode="after")
     def _refuse_development_key(self) -> MembershipSettings:

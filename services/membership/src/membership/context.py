@@ -3,11 +3,12 @@ personal data, and the local date."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from common.crypto import FieldCipher
+from common.http.clients import Network, networks
 from membership.config import MembershipSettings
 
 MILAN = ZoneInfo("Europe/Rome")
@@ -17,11 +18,16 @@ MILAN = ZoneInfo("Europe/Rome")
 class Context:
     settings: MembershipSettings
     cipher: FieldCipher
+    trusted_proxies: list[Network] = field(default_factory=list)
 
     @classmethod
     def of(cls, settings: MembershipSettings) -> Context:
         keys = [k.get_secret_value() for k in settings.personal_data_keys]
-        return cls(settings=settings, cipher=FieldCipher(keys))
+        return cls(
+            settings=settings,
+            cipher=FieldCipher(keys),
+            trusted_proxies=networks(settings.trusted_proxies),
+        )
 
 
 def today() -> date:

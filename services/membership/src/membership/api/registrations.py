@@ -7,13 +7,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.auth import Principal, require_roles
 from common.dates import IsoDate
 from common.db import UnitOfWork
-from common.errors import Invalid
+from common.errors import Forbidden, Invalid
+from common.http.clients import client_address
 from common.http.deps import get_uow
 from common.http.problems import problem_responses
 from membership.api.deps import get_ctx
@@ -97,7 +98,9 @@ class Registered(BaseModel):
     description=(
         "Checks the code (well formed, known, unused, unexpired), the age on the day the "
         "cohort's term starts and the features against the round's values. Every wrong "
-        "code counts against the client: after 10 in 10 minutes, 429 with `Retry-After`. "
+        "code counts against the citizen (`X-Client-Identity`, forwarded by the "
+        "integration) or, for an operator, against the operator at their address: after "
+        "10 in 10 minutes, 429 with `Retry-After`. "
         "Sending the same registration again returns it (200) instead of a second one. "
         "Sortition hears of the person only by a pseudonymous id, a household reference "
         "and the features (`membership.respondent.registered.v1`). The response holds no "
@@ -107,7 +110,7 @@ class Registered(BaseModel):
     response_model=Registered,
     responses={
         200: {"description": "The same registration, sent before.", "model": Registered},
-        **problem_responses(401, 403, 409, 422, 429),
+        **problem_responses(400, 401, 403, 409, 413, 415, 422, 429),
     },
 )
 async def register(
@@ -117,6 +120,22 @@ async def register(
     principal: Annotated[Principal, Depends(registrars)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     ctx: Annotated[Context, Depends(get_ctx)],
+    client_identity: Annotated[
+        str | None,
+        Header(
+            alias="X-Client-Identity",
+            min_length=1,
+            max_length=200,
+            pattern=r"^[\x21-\x7e]+$",
+            description=(
+                "Required from the integration, refused from anyone else: a pseudonymous "
+                "id of the citizen behind the request (their session or account on Milano "
+                "Partecipa). Wrong codes are counted per citizen, so one person's mistakes "
+                "never hold back another. Kept only as a digest."
+            ),
+            examples=["decidim-session-3f9a1c"],
+        ),
+    ] = None,
 ) -> Registered:
     if body.channel != "online" and not principal.has_any({"operator"}):
         raise Invalid("Only operators record phone and paper registrations.", slug="channel")
@@ -139,7 +158,24 @@ async def register(
         listed=bool(body.consents.get("public_listing")),
         channel=body.channel,
     )
-    client = f"{principal.subject}|{request.client.host if request.client else '-'}"
+    integration = principal.has_any({"integration"})
+    if client_identity is not None and not integration:
+        raise Forbidden(
+            "Only the integration forwards a citizen's X-Client-Identity.",
+            slug="client-identity-not-allowed",
+        )
+    if integration and client_identity is None:
+        raise Invalid(
+            "Forward the citizen's X-Client-Identity (a pseudonymous session or account id), "
+            "so that one citizen's wrong codes never hold back another.",
+            slug="client-identity-required",
+        )
+    client = service.throttle_key(
+        subject=principal.subject,
+        integration=integration,
+        identity=client_identity,
+        address=client_address(request, ctx.trusted_proxies),
+    )
     async with uow:
         person, created = await service.register(
             registration, client=client, actor=principal.subject, ctx=ctx, uow=uow

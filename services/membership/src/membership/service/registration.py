@@ -84,7 +84,21 @@ def band_of(age: int, bands: list[str]) -> str | None:
     return None
 
 
+def throttle_key(*, subject: str, integration: bool, identity: str | None, address: str) -> str:
+    """Whose wrong codes count together: through the integration, one citizen (the
+    identity it forwards, kept only as a digest); otherwise one caller at one address."""
+    if integration and identity is not None:
+        citizen = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        return f"{subject}|citizen:{citizen}"
+    return f"{subject}|{address}"
+
+
 async def _throttle(client: str, ctx: Context, *, uow: UnitOfWork) -> None:
+    """Refuse a client with too many recent wrong codes. The client's attempts queue on a
+    lock for the rest of the transaction, so concurrent ones are counted one by one."""
+    await uow.session.execute(
+        sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended("codes:" + client, 0)))
+    )
     window = timedelta(seconds=ctx.settings.code_failure_window_seconds)
     row = (
         await uow.session.execute(
