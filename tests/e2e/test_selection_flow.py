@@ -181,6 +181,17 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
             422,
             "consent-required",
         ),
+        (
+            registration(
+                rows[1]["code"],
+                rng,
+                1,
+                date_of_birth=str(today.replace(year=today.year - 60)),
+                features={**good["features"], "age_band": "16-39"},
+            ),
+            422,
+            "age-band-mismatch",
+        ),
     ]
     for body, status, slug in checks:
         response = await membership.post("/v1/registrations", json=body, headers=INTEGRATION)

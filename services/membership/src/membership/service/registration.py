@@ -29,6 +29,7 @@ from membership.service.rounds import get_round, round_cohort
 
 RESPONDENT_REGISTERED = "membership.respondent.registered.v1"
 REQUIRED_FEATURES = ("gender", "citizenship", "municipio")
+AGE_FEATURES = ("age_band", "age")
 _BAND = re.compile(r"^(\d+)\s*(?:-\s*(\d+)|\+)$")
 # Milan's nine Municipi, as a round names them when its quotas do not list them.
 _MUNICIPIO = re.compile(r"^(?:M|Municipio\s*)?[1-9]$", re.IGNORECASE)
@@ -245,19 +246,24 @@ def _check_features(
     """The features to keep: the round's (age band derived from the date of birth when
     the round asks for one), each with one of the round's values."""
     features = {k.strip(): v.strip() for k, v in given.items()}
+    declared = {name: features.pop(name) for name in AGE_FEATURES if name in features}
     missing = [f for f in REQUIRED_FEATURES if not features.get(f)]
     for name, values in asked.items():
-        if name in features:
-            continue
-        if name in ("age_band", "age"):
+        if name in AGE_FEATURES:  # always from the date of birth, never as declared
             band = band_of(age, values)
             if band is None:
                 raise Invalid(
                     f"An age of {age} is in none of the round's bands ({', '.join(values)}).",
                     slug="unknown-feature-value",
                 )
+            if declared.get(name, band) != band:
+                raise Invalid(
+                    f"The {name} {declared[name]!r} does not match the date of birth, which "
+                    f"gives {band!r}; leave it out, it is derived.",
+                    slug="age-band-mismatch",
+                )
             features[name] = band
-        else:
+        elif name not in features:
             missing.append(name)
     if missing:
         raise Invalid(
