@@ -54,7 +54,7 @@ async def measure(urls: dict[str, str]) -> dict[str, float | int | str]:
             headers=OPERATOR,
         )
         assembly.raise_for_status()
-        body = {"assembly_id": assembly.json()["id"], "cohort": "bench", "panel_size": 90}
+        body = {"assembly_id": assembly.json()["id"], "cohort": "1", "panel_size": 90}
         for _ in range(200):
             opened = await client.post(f"{sortition}/v1/rounds", json=body, headers=OPERATOR)
             if opened.status_code == 201:

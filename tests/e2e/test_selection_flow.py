@@ -18,6 +18,7 @@ import asyncpg
 from event_helpers import plain
 from test_stage1 import extract
 
+from common.rotation import add_months
 from devstack.pytest_plugin import auth_header, eventually
 from membership.context import today as milan_today
 from membership.domain.codes import new_code
@@ -40,16 +41,16 @@ async def set_up(start_service, *, first_cohort: date, rotation=None, **membersh
     sortition_app, sortition = await start_service("sortition")
     _, membership = await start_service("membership", schedule_seconds=0.3, **membership_settings)
     sortition_app.state.membership_http = membership  # the real membership app
+    rotation = rotation or {"cohort_size": PANEL, "cohort_interval_months": 12, "term_months": 12}
+    seats = rotation["cohort_size"] * rotation["term_months"] // rotation["cohort_interval_months"]
     assembly = await membership.post(
         "/v1/assemblies",
         json={
             "name": {"it": "Assemblea", "en": "Assembly"},
-            "seats": 90,
+            "seats": seats,
             "min_age": 16,
             "rotation": {
-                **(
-                    rotation or {"cohort_size": 90, "cohort_interval_months": 12, "term_months": 12}
-                ),
+                **rotation,
                 "training_weeks": 2,
                 "first_cohort_starts_on": first_cohort.isoformat(),
             },
@@ -546,7 +547,7 @@ async def test_retention_erasure_access_and_key_rotation(start_service, service_
 
 
 async def test_rotation_aware_quotas_subtract_the_members_who_stay(start_service):
-    pilot = {"cohort_size": 45, "cohort_interval_months": 3, "term_months": 6}
+    pilot = {"cohort_size": PANEL, "cohort_interval_months": 3, "term_months": 6}
     sortition, membership, assembly_id, round_id = await set_up(
         start_service, first_cohort=milan_today() - timedelta(days=30), rotation=pilot
     )
@@ -610,17 +611,32 @@ async def test_rotation_aware_quotas_subtract_the_members_who_stay(start_service
     for g, target in expected.items():
         assert got[g][0] <= target <= got[g][1]
         assert got[g][1] - got[g][0] <= 1
-    # without a calendar entry for the cohort, a clear problem
-    odd = await sortition.post(
+    # one open round per cohort, whatever the spelling; no round for what the calendar lacks
+    first = (await sortition.get(f"/v1/rounds/{round_id}", headers=OPERATOR)).json()["cohort"]
+    for spelling in ("1", "01", first):
+        again = await sortition.post(
+            "/v1/rounds",
+            json={"assembly_id": assembly_id, "cohort": spelling, "panel_size": PANEL},
+            headers=OPERATOR,
+        )
+        assert again.status_code == 409, (spelling, again.text)
+        assert again.json()["type"].endswith(":round-exists")
+    for cohort, slug in (
+        ("spring", "ambiguous-cohort"),
+        ("2027", "ambiguous-cohort"),
+        (f"{add_months(date.fromisoformat(first + '-01'), 1):%Y-%m}", "cohort-not-in-calendar"),
+    ):
+        odd = await sortition.post(
+            "/v1/rounds",
+            json={"assembly_id": assembly_id, "cohort": cohort, "panel_size": PANEL},
+            headers=OPERATOR,
+        )
+        assert odd.status_code == 422, (cohort, odd.text)
+        assert odd.json()["type"].endswith(f":{slug}"), odd.text
+    wrong_size = await sortition.post(
         "/v1/rounds",
-        json={"assembly_id": assembly_id, "cohort": "spring", "panel_size": PANEL},
+        json={"assembly_id": assembly_id, "cohort": "3", "panel_size": PANEL + 1},
         headers=OPERATOR,
     )
-    refused = await sortition.post(
-        f"/v1/rounds/{odd.json()['id']}/quotas/from-shares",
-        json={"shares": {"gender": {"F": 1, "M": 1}}, "rotation_aware": True},
-        headers={**OPERATOR, "If-Match": '"1"'},
-    )
-    assert refused.status_code == 409
-    assert refused.json()["type"].endswith(":composition-unavailable")
-    assert "spring" in refused.json()["detail"]
+    assert wrong_size.status_code == 422
+    assert wrong_size.json()["type"].endswith(":panel-size-not-cohort")

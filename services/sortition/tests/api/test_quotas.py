@@ -30,7 +30,7 @@ async def open_round(start_service) -> tuple[httpx.AsyncClient, dict]:
         },
         headers=OPERATOR,
     )
-    body = {"assembly_id": assembly.json()["id"], "cohort": "2027", "panel_size": 90}
+    body = {"assembly_id": assembly.json()["id"], "cohort": "1", "panel_size": 90}
 
     async def opened() -> dict | None:
         response = await sortition.post("/v1/rounds", json=body, headers=OPERATOR)

@@ -131,7 +131,7 @@ async def test_extract_upload_with_progress_then_invitations(start_service, nats
 
 async def test_same_extract_and_seed_same_letters(start_service, nats_server):
     sortition, first = await open_round(start_service)
-    membership_round = {"assembly_id": first["assembly_id"], "cohort": "2028", "panel_size": 90}
+    membership_round = {"assembly_id": first["assembly_id"], "cohort": "2", "panel_size": 90}
     second = (await sortition.post("/v1/rounds", json=membership_round, headers=OPERATOR)).json()
     body = extract(3000, seed=11)
     orders = []

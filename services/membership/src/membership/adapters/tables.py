@@ -21,6 +21,7 @@ assemblies = sa.Table(
     sa.Column("term_months", sa.Integer, nullable=False),
     sa.Column("training_weeks", sa.Integer, nullable=False),
     sa.Column("first_cohort_starts_on", sa.Date),
+    sa.Column("cohorts", sa.Integer),  # in all; null: the rotation goes on
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column(
         "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()

@@ -38,6 +38,16 @@ class Rotation(BaseModel):
         ),
         examples=["2027-01-11"],
     )
+    cohorts: int | None = Field(
+        default=None,
+        ge=1,
+        le=999,
+        description=(
+            "How many cohorts the body has in all, after which it ends (the 2022–23 pilot: "
+            "2). Unset, the rotation goes on."
+        ),
+        examples=[2],
+    )
 
 
 class AssemblyIn(BaseModel):
@@ -60,6 +70,7 @@ class AssemblyIn(BaseModel):
                         "term_months": 6,
                         "training_weeks": 2,
                         "first_cohort_starts_on": "2027-01-11",
+                        "cohorts": 2,
                     },
                 }
             ]
@@ -101,6 +112,7 @@ def _view(row: Any) -> Assembly:
             term_months=row.term_months,
             training_weeks=row.training_weeks,
             first_cohort_starts_on=row.first_cohort_starts_on,
+            cohorts=row.cohorts,
         ),
         version=row.version,
         created_at=row.created_at,

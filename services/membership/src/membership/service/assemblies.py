@@ -40,6 +40,7 @@ def _event_data(row: Any) -> dict[str, Any]:
             "first_cohort_starts_on": (
                 row.first_cohort_starts_on.isoformat() if row.first_cohort_starts_on else None
             ),
+            "cohorts": row.cohorts,
         },
     }
 
@@ -123,4 +124,5 @@ def policy_of(row: Any) -> RotationPolicy:
         term_months=row.term_months,
         training_weeks=row.training_weeks,
         first_cohort_starts_on=row.first_cohort_starts_on,
+        cohorts=row.cohorts,
     )

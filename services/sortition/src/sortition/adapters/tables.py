@@ -18,6 +18,8 @@ assemblies = sa.Table(
     sa.Column("seats", sa.Integer, nullable=False),
     sa.Column("min_age", sa.Integer, nullable=False),
     sa.Column("cohort_size", sa.Integer, nullable=False),
+    # The event's rotation as sent: interval, term, training, first start, cohorts in all.
+    sa.Column("rotation", JSONB),
     sa.Column(
         "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),

@@ -28,11 +28,20 @@ class RoundIn(BaseModel):
     cohort: str = Field(
         min_length=1,
         max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$",
-        examples=["2027"],
-        description="The cohort this round selects, unique per assembly.",
+        examples=["2027-01"],
+        description=(
+            "The cohort this round selects: the month its term starts (`2027-01`) or its "
+            "number in the assembly's calendar (`3`). Kept as the month when the calendar "
+            "is known, so that one cohort has one open round whatever the spelling. A bare "
+            "year (`2027`) is refused as ambiguous."
+        ),
     )
-    panel_size: int = Field(ge=1, le=1000, examples=[90])
+    panel_size: int = Field(
+        ge=1,
+        le=1000,
+        examples=[90],
+        description="The cohort's seats: the assembly's `rotation.cohort_size`.",
+    )
 
 
 class Round(RoundIn):

@@ -14,8 +14,10 @@ from common.db import UnitOfWork
 from common.errors import Conflict, Invalid, NotFound
 from common.http.etag import check_if_match
 from common.http.pagination import PageParams, keyset_page, page_of
+from common.rotation import RotationPolicy, cohort, parse_cohort, resolve_cohort
 from sortition.adapters.tables import assemblies, quotas, rounds
 from sortition.domain.instance import InstanceError, Quota, check_quotas
+from sortition.service.assemblies import rotation_of
 
 ROUND_OPENED = "sortition.round.opened.v1"
 QUOTAS_SET = "sortition.round.quotas_set.v1"
@@ -26,6 +28,25 @@ class OpenRound:
     assembly_id: uuid.UUID
     cohort: str
     panel_size: int
+
+
+def cohort_label(given: str, policy: RotationPolicy | None) -> str:
+    """The one spelling a round's cohort is kept under, so that ``18``, ``018`` and the
+    cohort's first month name one cohort: its first month (``YYYY-MM``) when the calendar
+    is known, else the number or month as given. A name the calendar lacks is refused."""
+    name = parse_cohort(given)
+    if policy is None or policy.first_cohort_starts_on is None:
+        return name.label
+    found = resolve_cohort(policy, name.label)
+    if found is None:
+        first = cohort(policy, 1)
+        last = f"; the last is number {policy.cohorts}" if policy.cohorts else ""
+        raise Invalid(
+            f"The assembly's calendar has no cohort {given!r}: cohorts start every "
+            f"{policy.cohort_interval_months} month(s) from {first.label}{last}.",
+            slug="cohort-not-in-calendar",
+        )
+    return found.label
 
 
 async def open_round(cmd: OpenRound, *, uow: UnitOfWork) -> Any:
@@ -43,6 +64,13 @@ async def open_round(cmd: OpenRound, *, uow: UnitOfWork) -> Any:
             f"A panel of {cmd.panel_size} does not fit an assembly of {assembly.seats} seats.",
             slug="panel-larger-than-assembly",
         )
+    if cmd.panel_size != assembly.cohort_size:
+        raise Invalid(
+            f"A cohort of this assembly has {assembly.cohort_size} seats: its round draws a "
+            f"panel of {assembly.cohort_size}, not {cmd.panel_size}.",
+            slug="panel-size-not-cohort",
+        )
+    label = cohort_label(cmd.cohort, rotation_of(assembly.rotation, assembly.cohort_size))
     try:
         row = (
             await uow.session.execute(
@@ -50,7 +78,7 @@ async def open_round(cmd: OpenRound, *, uow: UnitOfWork) -> Any:
                 .values(
                     id=uuid.uuid4(),
                     assembly_id=cmd.assembly_id,
-                    cohort=cmd.cohort,
+                    cohort=label,
                     panel_size=cmd.panel_size,
                     status="open",
                     version=1,
@@ -60,7 +88,8 @@ async def open_round(cmd: OpenRound, *, uow: UnitOfWork) -> Any:
         ).one()
     except IntegrityError as exc:
         raise Conflict(
-            f"The assembly already has a round for cohort {cmd.cohort!r}.",
+            f"The assembly already has a round for cohort {label!r}"
+            + (f" (which {cmd.cohort!r} names)." if label != cmd.cohort else "."),
             slug="round-exists",
         ) from exc
     uow.emit(

@@ -1,0 +1,27 @@
+"""Sortition keeps an assembly's whole rotation, to check a round's cohort and panel size.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+SCHEMA = "sortition"
+
+
+def upgrade() -> None:
+    op.add_column("assemblies", sa.Column("rotation", JSONB), schema=SCHEMA)
+
+
+def downgrade() -> None:
+    op.drop_column("assemblies", "rotation", schema=SCHEMA)
