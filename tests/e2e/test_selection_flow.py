@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import random
+import uuid
 from datetime import date, timedelta
 
 import asyncpg
@@ -246,6 +247,25 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
         f"/v1/rounds/{round_id}/commitment", json={"seed_sha256": digest}, headers=OPERATOR
     )
     assert committed.status_code == 201, committed.text
+
+    # registration closes once membership hears of the commitment, and the citizen is told
+    # so in both languages
+    async def heard():
+        connection = await asyncpg.connect(plain(service_urls["membership"]))
+        try:
+            return await connection.fetchval(
+                "SELECT committed_at FROM membership.rounds WHERE id = $1", uuid.UUID(round_id)
+            )
+        finally:
+            await connection.close()
+
+    await eventually(heard)
+    late = await membership.post(
+        "/v1/registrations", json=registration(rows[62]["code"], rng, 62), headers=INTEGRATION
+    )
+    assert late.status_code == 409, late.text
+    assert late.json()["type"].endswith(":registration-closed")
+    assert set(late.json()["message"]) == {"it", "en"}
     drawn = await sortition.post(
         f"/v1/rounds/{round_id}/draw", json={"seed": seed}, headers=OPERATOR
     )

@@ -1,4 +1,5 @@
-"""A rotation may have a number of cohorts in all (the 2022–23 pilot had two).
+"""A rotation may have a number of cohorts in all (the 2022–23 pilot had two); a round
+knows when sortition committed to its pool, which closes registration.
 
 Revision ID: 0003
 Revises: 0002
@@ -20,7 +21,9 @@ SCHEMA = "membership"
 
 def upgrade() -> None:
     op.add_column("assemblies", sa.Column("cohorts", sa.Integer), schema=SCHEMA)
+    op.add_column("rounds", sa.Column("committed_at", sa.DateTime(timezone=True)), schema=SCHEMA)
 
 
 def downgrade() -> None:
+    op.drop_column("rounds", "committed_at", schema=SCHEMA)
     op.drop_column("assemblies", "cohorts", schema=SCHEMA)

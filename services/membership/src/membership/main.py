@@ -14,7 +14,7 @@ from membership.context import Context
 from membership.service import lifecycle
 from membership.service import people as personal_data
 from membership.service.invitations import on_invitations_drawn
-from membership.service.rounds import on_quotas_set, on_round_opened
+from membership.service.rounds import on_quotas_set, on_round_committed, on_round_opened
 
 
 def definition(ctx: Context) -> ServiceDefinition:
@@ -59,6 +59,7 @@ def definition(ctx: Context) -> ServiceDefinition:
                 handlers={
                     "sortition.round.opened.v1": on_round_opened,
                     "sortition.round.quotas_set.v1": on_quotas_set,
+                    "sortition.round.committed.v1": on_round_committed,
                     "sortition.invitations.drawn.v1": on_invitations_drawn(ctx),
                     "sortition.panel.selected.v1": lifecycle.on_panel_selected(ctx),
                     "sortition.replacement.drawn.v1": lifecycle.on_replacement_drawn(ctx),

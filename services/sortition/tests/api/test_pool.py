@@ -160,3 +160,62 @@ async def test_registrations_fill_the_pool_through_the_event(start_service, nats
 
     [letter] = await eventually(dead_letter)
     assert "round sortition does not know" in letter["error"]
+
+
+async def test_a_registration_after_the_commitment_is_recorded_not_dead_lettered(
+    start_service, nats_server, service_urls
+):
+    import hashlib
+
+    import asyncpg
+    import nats
+    from event_helpers import plain
+
+    from common.events.envelope import Event
+    from common.events.streams import ensure_stream
+    from devstack.pytest_plugin import eventually
+
+    sortition, round_ = await open_round(start_service)
+    base = f"/v1/rounds/{round_['id']}"
+    await sortition.put(
+        f"{base}/quotas",
+        content="feature,value,min,max\ng,x,0,90\ng,y,0,90\n",
+        headers={**OPERATOR, "If-Match": '"1"', "Content-Type": "text/csv"},
+    )
+    many = "id,g\n" + "".join(f"r{i},{'xy'[i % 2]}\n" for i in range(100))
+    imported = await sortition.put(
+        f"{base}/pool", content=many, headers={**OPERATOR, "Content-Type": "text/csv"}
+    )
+    assert imported.status_code == 200, imported.text
+    committed = await sortition.post(
+        f"{base}/commitment",
+        json={"seed_sha256": hashlib.sha256(b"s").hexdigest()},
+        headers=OPERATOR,
+    )
+    assert committed.status_code == 201, committed.text
+    late = Event(
+        source="/membership",
+        type="membership.respondent.registered.v1",
+        data={"round_id": round_["id"], "respondent_id": "late-1", "features": {"g": "x"}},
+    )
+    nc = await nats.connect(nats_server.url)
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, "membership")
+        await js.publish(late.type, late.model_dump_json().encode())
+    finally:
+        await nc.close()
+
+    async def recorded():
+        connection = await asyncpg.connect(plain(service_urls["sortition"]))
+        try:
+            return await connection.fetchval(
+                "SELECT respondent_id FROM sortition.late_registrations"
+            )
+        finally:
+            await connection.close()
+
+    assert await eventually(recorded) == "late-1"
+    assert (await sortition.get("/v1/dead-letters", headers=OPERATOR)).json()["items"] == []
+    pool = (await sortition.get(f"{base}/pool", headers=OPERATOR)).json()
+    assert pool["respondents"] == 100

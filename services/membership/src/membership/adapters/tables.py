@@ -44,6 +44,8 @@ rounds = sa.Table(
     sa.Column("cohort", sa.Text, nullable=False),
     sa.Column("panel_size", sa.Integer, nullable=False),
     sa.Column("features", JSONB, nullable=False, server_default="{}"),
+    # When sortition committed to the pool: registration is closed from then on.
+    sa.Column("committed_at", sa.DateTime(timezone=True)),
     sa.Column("drawn_at", sa.DateTime(timezone=True)),
     sa.Column(
         "opened_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()

@@ -164,6 +164,19 @@ async def register(
         )
 
     round_ = await get_round(letter.round_id, uow=uow)
+    if round_.committed_at is not None:
+        raise Conflict(
+            "Registration for this round closed when its pool was committed for the draw.",
+            slug="registration-closed",
+            message={
+                "it": "Le iscrizioni per questa estrazione sono chiuse: il sorteggio è già "
+                "stato preparato. Grazie per l'interesse; potrai essere invitato a una "
+                "prossima selezione.",
+                "en": "Registration for this selection has closed: the draw has already "
+                "been prepared. Thank you for your interest; you may be invited to a "
+                "future selection.",
+            },
+        )
     assembly, cohort = await round_cohort(round_, uow=uow)
     starts = cohort.starts_on if cohort else today()
     age = age_on(reg.date_of_birth, starts)

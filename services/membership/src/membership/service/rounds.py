@@ -69,6 +69,22 @@ async def on_quotas_set(event: Event, *, uow: UnitOfWork) -> None:
         raise PermanentEventError("quotas for a round membership does not know")
 
 
+class _Committed(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    round_id: uuid.UUID
+
+
+async def on_round_committed(event: Event, *, uow: UnitOfWork) -> None:
+    """Sortition committed to the round's pool: registration closes."""
+    data = _parse(_Committed, event)
+    await uow.session.execute(
+        sa.update(rounds)
+        .where(rounds.c.id == data.round_id, rounds.c.committed_at.is_(None))
+        .values(committed_at=event.time)
+    )
+
+
 async def get_round(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
     row = (await uow.session.execute(sa.select(rounds).where(rounds.c.id == round_id))).first()
     if row is None:

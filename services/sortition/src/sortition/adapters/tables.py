@@ -207,3 +207,15 @@ draw_progress = sa.Table(
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Registrations that reached sortition after the round's pool was committed: kept out of
+# the pool (it is frozen), recorded for the audit instead of failing the event.
+late_registrations = sa.Table(
+    "late_registrations",
+    metadata,
+    sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("respondent_id", sa.Text, primary_key=True),
+    sa.Column(
+        "received_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)

@@ -4,6 +4,7 @@ checked against the round's quotas; and whether a panel can meet the quotas with
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections import Counter
 from typing import Any
@@ -15,11 +16,12 @@ from sqlalchemy.dialects.postgresql import insert
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid, PermanentEventError
 from common.events.envelope import Event
-from sortition.adapters.tables import draws, respondents, rounds
+from sortition.adapters.tables import draws, late_registrations, respondents, rounds
 from sortition.domain.feasibility import Feasibility, check_feasibility
 from sortition.domain.instance import Instance, InstanceError, build_instance, read_people_csv
 from sortition.service.rounds import get_quotas
 
+log = logging.getLogger(__name__)
 MAX_POOL = 100_000
 
 
@@ -186,8 +188,17 @@ async def on_respondent_registered(event: Event, *, uow: UnitOfWork) -> None:
         raise PermanentEventError("the registration names a round sortition does not know")
     try:
         await ensure_open(data.round_id, uow=uow)
-    except Conflict as exc:
-        raise PermanentEventError(f"a late registration: {exc.detail}") from exc
+    except Conflict:
+        # Registered in membership before it heard of the commitment: expected, and kept
+        # out of the committed pool. The record says who, for the audit; membership marks
+        # them not selected when the draw's event reaches it.
+        await uow.session.execute(
+            insert(late_registrations)
+            .values(round_id=data.round_id, respondent_id=data.respondent_id)
+            .on_conflict_do_nothing()
+        )
+        log.info("late registration kept out of the committed pool", extra={"event_id": event.id})
+        return
     position = (
         await uow.session.execute(
             sa.select(sa.func.coalesce(sa.func.max(respondents.c.position) + 1, 0)).where(
