@@ -309,6 +309,30 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
     assert history[-1]["to_state"] == "selected"
     assert history[-1]["reason"] == f"replaces {leaving}"
 
+    # an operator replaces someone membership still counts as selected: their seat ends
+    # there too, and no more people hold seats than there are seats
+    unanswered = panel[2]
+    manual = await sortition.post(
+        f"/v1/rounds/{round_id}/replacements",
+        json={"respondent_id": unanswered, "reason": "unreachable"},
+        headers=OPERATOR,
+    )
+    assert manual.status_code == 201, manual.text
+
+    async def seat_ended():
+        person = (await membership.get(f"/v1/people/{unanswered}", headers=OPERATOR)).json()
+        found = await people_in("selected")
+        ids = {p["respondent_id"] for p in found}
+        done = person["state"] == "unreachable" and len(found) == PANEL
+        return ids if done and manual.json()["joining"] in ids else None
+
+    await eventually(seat_ended)
+    assert (await sortition.get("/v1/dead-letters", headers=OPERATOR)).json()["items"] == []
+    replacements = (
+        await sortition.get(f"/v1/rounds/{round_id}/replacements", headers=OPERATOR)
+    ).json()
+    assert [r["leaving"] for r in replacements] == [leaving, unanswered]
+
     # an invalid step is refused; confirm, train, and the term starts by the calendar
     member = panel[1]
     version = '"2"'

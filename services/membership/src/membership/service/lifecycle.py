@@ -151,6 +151,7 @@ class _Replacement(BaseModel):
     round_id: uuid.UUID
     leaving: str
     joining: str | None = None
+    reason: str = "declined"
 
 
 def _uuids(ids: list[str]) -> set[uuid.UUID]:
@@ -196,12 +197,46 @@ def on_panel_selected(ctx: Context) -> Callable[..., Any]:
     return handle
 
 
+async def _end_seat(data: _Replacement, *, ctx: Context, uow: UnitOfWork) -> None:
+    """A replacement drawn by an operator for someone membership still seats ends that
+    seat here too, so that the two services never count more people than seats: before
+    confirmation as the reason says (declined, unreachable), after it as a withdrawal.
+    The leaving event this emits finds the replacement already drawn in sortition."""
+    leaving = _uuids([data.leaving])
+    if not leaving:
+        return
+    person = (
+        await uow.session.execute(
+            sa.select(people)
+            .where(people.c.respondent_id == leaving.pop(), people.c.round_id == data.round_id)
+            .with_for_update()
+        )
+    ).first()
+    if person is None:
+        return
+    if person.state in states.SEATED:
+        target = states.WITHDRAWN
+    elif person.state in (states.SELECTED, states.CONTACTED):
+        target = states.UNREACHABLE if data.reason == "unreachable" else states.DECLINED
+    else:
+        return  # already left: the replacement followed membership's own event
+    await apply(
+        person,
+        target,
+        actor="sortition",
+        reason=f"replaced by {data.joining or 'nobody'} ({data.reason})",
+        ctx=ctx,
+        uow=uow,
+    )
+
+
 def on_replacement_drawn(ctx: Context) -> Callable[..., Any]:
     async def handle(event: Event, *, uow: UnitOfWork) -> None:
         try:
             data = _Replacement.model_validate(event.data)
         except ValidationError as exc:
             raise PermanentEventError(f"invalid replacement: {exc.error_count()}") from exc
+        await _end_seat(data, ctx=ctx, uow=uow)
         joining = _uuids([data.joining]) if data.joining else set()
         if not joining:
             return  # nobody could replace them, or not someone registered here
