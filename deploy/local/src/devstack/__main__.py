@@ -115,6 +115,7 @@ def cmd_serve(settings: StackSettings, args: argparse.Namespace) -> int:
         port=port,
         log_config=None,
         timeout_graceful_shutdown=3,
+        server_header=False,
     )
     return 0
 

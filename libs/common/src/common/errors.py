@@ -43,6 +43,10 @@ class NotFound(DomainError):
     status, slug, title = 404, "not-found", "Not found"
 
 
+class NotAcceptable(DomainError):
+    status, slug, title = 406, "not-acceptable", "Not acceptable"
+
+
 class Conflict(DomainError):
     status, slug, title = 409, "conflict", "Conflict"
 

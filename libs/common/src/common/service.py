@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from http import HTTPStatus
 from typing import Any
 
 import nats
@@ -27,10 +28,12 @@ from common.events.dead_letters import dead_letters_router
 from common.events.relay import OutboxRelay
 from common.events.streams import ConsumerSpec, ensure_stream
 from common.health import health_router
+from common.http.docs import install_docs
 from common.http.guard import BodyLimits, RequestGuardMiddleware
 from common.http.idempotency import IdempotencyMiddleware
 from common.http.middleware import RequestContextMiddleware
-from common.http.problems import Problem, install_problem_handlers
+from common.http.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
+from common.http.security import SecurityHeadersMiddleware
 from common.logs import configure_logging
 from common.observability import install_metrics
 from common.settings import ServiceSettings
@@ -161,6 +164,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         openapi_tags=[*definition.tags, *COMMON_TAGS],
         lifespan=lifespan,
         responses={},
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings.auth)
@@ -185,6 +190,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         ),
     )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")
+    install_docs(app)
     app.include_router(health_router())
     app.include_router(dead_letters_router())
     for router in definition.routers:
@@ -212,7 +219,41 @@ def _register_problem_schema(app: FastAPI) -> None:
         ):
             components.setdefault(name, sub)
         components["Problem"].pop("$defs", None)
+        _document_common_problems(schema)
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_common_problems(schema: dict[str, Any]) -> None:
+    """What every route may answer whatever it does, documented on every operation as
+    the problem documents they are (FastAPI's own 422 is a plain JSON schema of its own):
+    a 401 and 403 on authenticated routes, the body's 400, 413, 415 and 422 where a route
+    takes a body, a 422 for bad parameters, and a 503 while the database is away."""
+    problem = {
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    }
+    for path, item in schema.get("paths", {}).items():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            statuses = [503]
+            if path.startswith("/v1/"):
+                statuses += [401, 403]
+            if operation.get("parameters"):
+                statuses.append(422)
+            if "requestBody" in operation:
+                statuses += [400, 413, 415, 422]
+            responses = operation["responses"]
+            for status in statuses:
+                entry = responses.get(str(status))
+                if entry is None:
+                    responses[str(status)] = {"description": HTTPStatus(status).phrase, **problem}
+                elif PROBLEM_MEDIA_TYPE not in entry.get("content", {}):
+                    entry["content"] = problem["content"]
+            for status, entry in responses.items():
+                if status.startswith(("4", "5")):
+                    entry["content"] = problem["content"]

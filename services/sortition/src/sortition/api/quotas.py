@@ -15,9 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from common.auth import Principal, require_roles
 from common.db import UnitOfWork
-from common.errors import Invalid
+from common.errors import Invalid, NotAcceptable
 from common.http.deps import get_uow
 from common.http.etag import IfMatch, etag_of
+from common.http.negotiation import choose
 from common.http.problems import problem_responses
 from sortition.adapters.membership import MembershipClient
 from sortition.domain.instance import InstanceError, Quota, quotas_from_shares, read_quotas_csv
@@ -107,7 +108,13 @@ def _parse(body: bytes, media: str) -> list[Quota]:
 
 def _respond(request: Request, response: Response, version: int, items: list[Quota]) -> Any:
     etag = etag_of(version)
-    if CSV in request.headers.get("accept", ""):
+    chosen = choose(request.headers.get("accept"), ["application/json", CSV])
+    if chosen is None:
+        raise NotAcceptable(
+            f"The quotas come as application/json or {CSV}.",
+            accepted=["application/json", CSV],
+        )
+    if chosen == CSV:
         return Response(_csv(items), media_type=CSV, headers={"ETag": etag})
     response.headers["ETag"] = etag
     return _json(items)
@@ -157,7 +164,7 @@ async def replace(
     summary="Get a round's quotas",
     description="JSON, or CSV with `Accept: text/csv`. The ETag is the round's.",
     response_model=Quotas,
-    responses={200: BOTH, **problem_responses(401, 403, 404, 422)},
+    responses={200: BOTH, **problem_responses(401, 403, 404, 406, 422)},
 )
 async def get(
     round_id: RoundId,
