@@ -6,6 +6,8 @@ BOOTSTRAP := .data/bootstrap
 UV := $(shell command -v uv 2>/dev/null || echo $(BOOTSTRAP)/bin/uv)
 PYTHON := .venv/bin/python
 ROLES ?= operator
+SUBJECT ?= local-developer
+DEPARTMENTS ?=
 
 .PHONY: help install run test lint format token prepare benchmark clean
 
@@ -40,8 +42,8 @@ format: install ## Format and fix what ruff can
 	@$(UV) run --locked --quiet ruff format .
 	@$(UV) run --locked --quiet ruff check --fix .
 
-token: install ## Print a bearer token for the local stack: make -s token ROLES=operator,facilitator
-	@$(PYTHON) -m common.auth --roles "$(ROLES)"
+token: install ## Print a bearer token: make -s token ROLES=member SUBJECT=<respondent id> [DEPARTMENTS=A,B]
+	@$(PYTHON) -m common.auth --roles "$(ROLES)" --subject "$(SUBJECT)" --departments "$(DEPARTMENTS)"
 
 prepare: install ## Create schemas and roles and migrate (against DATABASE_URL or the embedded server)
 	@$(PYTHON) -m devstack prepare

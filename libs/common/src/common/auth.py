@@ -141,16 +141,38 @@ def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Print a bearer token for the local stack.")
     parser.add_argument("--roles", default="operator", help="comma-separated roles")
-    parser.add_argument("--subject", default="local-developer")
+    parser.add_argument(
+        "--subject",
+        default="local-developer",
+        help="who the token speaks for: a member's respondent id, a client's name",
+    )
+    parser.add_argument(
+        "--departments",
+        default="",
+        help="comma-separated department codes, for a `department` token (claim departments)",
+    )
     parser.add_argument("--hours", type=float, default=12.0)
     args = parser.parse_args(argv)
+    departments = [d.strip() for d in args.departments.split(",") if d.strip()]
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]
     unknown = sorted(set(roles) - set(ROLES))
     if unknown:
         print(f"unknown roles {unknown}; known: {', '.join(ROLES)}", file=sys.stderr)
         return 2
     settings = AuthSettings()
-    print(mint_token(settings, subject=args.subject, roles=roles, ttl=timedelta(hours=args.hours)))
+    if not args.subject.strip():
+        print("the subject cannot be empty", file=sys.stderr)
+        return 2
+    extra = {"departments": departments} if departments else None
+    print(
+        mint_token(
+            settings,
+            subject=args.subject.strip(),
+            roles=roles,
+            ttl=timedelta(hours=args.hours),
+            extra=extra,
+        )
+    )
     return 0
 
 
