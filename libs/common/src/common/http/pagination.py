@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,16 +53,17 @@ def page_params(
     return PageParams(limit=limit, page_token=page_token)
 
 
-def _encode(created_at: datetime, row_id: uuid.UUID) -> str:
+def _encode(created_at: datetime, row_id: Any) -> str:
     raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(token: str) -> tuple[datetime, uuid.UUID]:
+def _decode(token: str, id_type: type[Any]) -> tuple[datetime, Any]:
+    """The sort key a token carries, the id as the column's own type (UUID, int)."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         created_at, row_id = json.loads(raw)
-        return datetime.fromisoformat(created_at), uuid.UUID(row_id)
+        return datetime.fromisoformat(created_at), id_type(row_id)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
         raise Invalid(
             "page_token is not a token this list returned", slug="invalid-page-token"
@@ -81,7 +81,7 @@ def keyset_page(
 
     The sort key is selected again under fixed labels, whatever the columns are called."""
     if params.page_token is not None:
-        after = _decode(params.page_token)
+        after = _decode(params.page_token, id.type.python_type)
         stmt = stmt.where(sa.tuple_(created_at, id) > sa.tuple_(*after))
     return (
         stmt.add_columns(created_at.label(_AT), id.label(_ID))

@@ -142,7 +142,10 @@ transitions = sa.Table(
     sa.Column("from_state", sa.Text),
     sa.Column("to_state", sa.Text, nullable=False),
     sa.Column("actor", sa.Text, nullable=False),
-    sa.Column("reason", sa.Text),
+    sa.Column("reason", sa.Text),  # the system's own words ("the draw"), never an operator's
+    # What the operator wrote, sealed: it may say anything about the person.
+    sa.Column("note_sealed", sa.Text),
+    sa.Column("key_id", sa.Text),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
 
@@ -155,6 +158,8 @@ personal_data_reads = sa.Table(
     sa.Column("respondent_id", UUID(as_uuid=True)),
     sa.Column("round_id", UUID(as_uuid=True)),
     sa.Column("action", sa.Text, nullable=False),
+    sa.Column("note_sealed", sa.Text),  # an erasure's reason as the operator wrote it, sealed
+    sa.Column("key_id", sa.Text),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
 

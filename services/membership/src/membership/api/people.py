@@ -126,14 +126,26 @@ class TransitionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     to: State = Field(examples=["confirmed"])
-    reason: str | None = Field(default=None, max_length=500, examples=["confirmed by phone"])
+    reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Why, in the operator's words. Sealed like the personal fields (it may "
+        "say anything about the person) and shown to operators only.",
+        examples=["confirmed by phone"],
+    )
 
 
 class Transition(BaseModel):
     from_state: str | None
     to_state: str
     actor: str
-    reason: str | None
+    reason: str | None = Field(
+        description="The system's own reason (`the draw`, `replaces …`), when it made the step."
+    )
+    note: str | None = Field(description="What the operator wrote: for operators only.")
+    note_withheld: bool = Field(
+        description="True when there is a note that this caller's role may not read."
+    )
     at: datetime
 
 
@@ -165,7 +177,7 @@ async def transition(
         row = await lifecycle.transition(
             respondent_id,
             body.to,
-            reason=body.reason,
+            note=body.reason,
             actor=principal.subject,
             if_match=if_match,
             ctx=ctx,
@@ -179,23 +191,41 @@ async def transition(
     "/v1/people/{respondent_id}/history",
     operation_id="people-history",
     summary="A person's lifecycle history",
-    description="Every transition: from, to, who, when and why.",
-    response_model=list[Transition],
-    responses=problem_responses(401, 403, 404),
+    description="Every transition, oldest first: from, to, who, when and why. What an "
+    "operator wrote is shown to operators only (auditors see that a note exists).",
+    response_model=Page[Transition],
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def history(
     respondent_id: RespondentId,
-    _: Annotated[Principal, Depends(read_roles)],
+    params: Annotated[PageParams, Depends(page_params)],
+    principal: Annotated[Principal, Depends(read_roles)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
-) -> list[Transition]:
+    ctx: Annotated[Context, Depends(get_ctx)],
+) -> Page[Transition]:
     async with uow:
-        rows = await lifecycle.history(respondent_id, uow=uow)
-    return [
-        Transition(
-            from_state=r.from_state, to_state=r.to_state, actor=r.actor, reason=r.reason, at=r.at
+        steps, token = await lifecycle.history(
+            respondent_id,
+            params,
+            open_notes=principal.has_any({"operator"}),
+            ctx=ctx,
+            uow=uow,
         )
-        for r in rows
-    ]
+    return Page[Transition](
+        items=[
+            Transition(
+                from_state=s.from_state,
+                to_state=s.to_state,
+                actor=s.actor,
+                reason=s.reason,
+                note=s.note,
+                note_withheld=s.note_withheld,
+                at=s.at,
+            )
+            for s in steps
+        ],
+        next_page_token=token,
+    )
 
 
 @router.get(
@@ -228,9 +258,10 @@ class ErasureIn(BaseModel):
     operation_id="people-erase",
     summary="Erase a person's personal data",
     description=(
-        "On the person's request. The personal fields go for good; the pseudonymous id, "
-        "the features and the history stay. Publishes `membership.person.erased.v1`. A "
-        "sitting member must withdraw first (409)."
+        "On the person's request. The personal fields go for good, with every note "
+        "operators wrote about the person; the pseudonymous id, the features and the "
+        "history stay. Publishes `membership.person.erased.v1`. 409 `member-sitting` for "
+        "a sitting member (record the withdrawal first), 409 `already-erased` when done."
     ),
     response_model=Person,
     responses=problem_responses(401, 403, 404, 409, 422),
@@ -240,10 +271,11 @@ async def erase(
     body: ErasureIn,
     principal: Annotated[Principal, Depends(operator)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
+    ctx: Annotated[Context, Depends(get_ctx)],
 ) -> Person:
     async with uow:
         row = await service.erase(
-            respondent_id, actor=principal.subject, reason=body.reason, uow=uow
+            respondent_id, actor=principal.subject, reason=body.reason, ctx=ctx, uow=uow
         )
     return Person(**_person(row))
 
@@ -252,7 +284,9 @@ class Read(BaseModel):
     actor: str
     respondent_id: uuid.UUID | None
     round_id: uuid.UUID | None
-    action: str
+    action: str = Field(examples=["read", "access-export", "erase"])
+    note: str | None = Field(description="An erasure's reason as written: operators only.")
+    note_withheld: bool
     at: datetime
 
 
@@ -260,28 +294,26 @@ class Read(BaseModel):
     "/v1/personal-data-reads",
     operation_id="personal-data-reads",
     summary="The record of reads of personal data",
-    description="Newest first: who read, exported, erased or downloaded what, and when.",
-    response_model=list[Read],
+    description="Oldest first, a page at a time: who read, exported, erased or downloaded "
+    "what, and when. Filter by person with `respondent_id`.",
+    response_model=Page[Read],
     responses=problem_responses(401, 403, 422),
 )
 async def reads(
     params: Annotated[PageParams, Depends(page_params)],
-    _: Annotated[Principal, Depends(read_roles)],
+    principal: Annotated[Principal, Depends(read_roles)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
+    ctx: Annotated[Context, Depends(get_ctx)],
     respondent_id: uuid.UUID | None = None,
-) -> list[Read]:
+) -> Page[Read]:
     async with uow:
-        rows = await service.reads(respondent_id, params, uow=uow)
-    return [
-        Read(
-            actor=r.actor,
-            respondent_id=r.respondent_id,
-            round_id=r.round_id,
-            action=r.action,
-            at=r.at,
+        rows, token = await service.reads(
+            respondent_id, params, open_notes=principal.has_any({"operator"}), ctx=ctx, uow=uow
         )
-        for r in rows
-    ]
+    return Page[Read](
+        items=[Read(**vars(r)) for r in rows],
+        next_page_token=token,
+    )
 
 
 class KeyUsage(BaseModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from common.db import UnitOfWork
 from common.errors import NotFound, PermanentEventError
 from common.events.envelope import Event
 from common.http.etag import check_if_match
+from common.http.pagination import PageParams, keyset_page, page_of
 from membership.adapters.tables import people, rounds, transitions
 from membership.context import Context, today
 from membership.domain import lifecycle as states
@@ -42,9 +44,11 @@ async def apply(
     reason: str | None,
     ctx: Context,
     uow: UnitOfWork,
+    note: str | None = None,
 ) -> Any:
-    """Move a (locked) person to ``target`` if the lifecycle allows it; record it; emit
-    what the other services must hear. The caller commits."""
+    """Move a (locked) person to ``target`` if the lifecycle allows it; record it (the
+    system's ``reason`` as it is, an operator's ``note`` sealed); emit what the other
+    services must hear. The caller commits."""
     states.check_transition(person.state, target)
     values: dict[str, Any] = {
         "state": target,
@@ -75,6 +79,8 @@ async def apply(
             to_state=target,
             actor=actor,
             reason=reason,
+            note_sealed=ctx.cipher.seal(note) if note else None,
+            key_id=ctx.cipher.current_key_id if note else None,
         )
     )
     ids = {"round_id": str(person.round_id), "respondent_id": str(person.respondent_id)}
@@ -111,30 +117,63 @@ async def transition(
     respondent_id: uuid.UUID,
     target: str,
     *,
-    reason: str | None,
+    note: str | None,
     actor: str,
     if_match: str | None,
     ctx: Context,
     uow: UnitOfWork,
 ) -> Any:
+    """An operator's step, with what they wrote about it (sealed)."""
     person = await _person(respondent_id, uow=uow)
     check_if_match(if_match, version=person.version)
-    row = await apply(person, target, actor=actor, reason=reason, ctx=ctx, uow=uow)
+    row = await apply(person, target, actor=actor, reason=None, note=note, ctx=ctx, uow=uow)
     await uow.commit()
     return row
 
 
-async def history(respondent_id: uuid.UUID, *, uow: UnitOfWork) -> list[Any]:
+@dataclass(frozen=True)
+class Step:
+    """One transition as a reader may see it: the note opened only for those who may."""
+
+    id: int
+    from_state: str | None
+    to_state: str
+    actor: str
+    reason: str | None
+    note: str | None
+    note_withheld: bool
+    at: datetime
+
+
+async def history(
+    respondent_id: uuid.UUID,
+    params: PageParams,
+    *,
+    open_notes: bool,
+    ctx: Context,
+    uow: UnitOfWork,
+) -> tuple[list[Step], str | None]:
     await _person(respondent_id, uow=uow, lock=False)
-    return list(
-        (
-            await uow.session.execute(
-                sa.select(transitions)
-                .where(transitions.c.respondent_id == respondent_id)
-                .order_by(transitions.c.id)
-            )
-        ).all()
+    stmt = keyset_page(
+        sa.select(transitions).where(transitions.c.respondent_id == respondent_id),
+        created_at=transitions.c.at,
+        id=transitions.c.id,
+        params=params,
     )
+    rows, token = page_of((await uow.session.execute(stmt)).all(), params)
+    return [
+        Step(
+            id=r.id,
+            from_state=r.from_state,
+            to_state=r.to_state,
+            actor=r.actor,
+            reason=r.reason,
+            note=ctx.cipher.open(r.note_sealed) if open_notes and r.note_sealed else None,
+            note_withheld=r.note_sealed is not None and not open_notes,
+            at=r.at,
+        )
+        for r in rows
+    ], token
 
 
 class _Selected(BaseModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,14 +28,33 @@ from membership.domain import lifecycle as states
 PERSON_ERASED = "membership.person.erased.v1"
 FORMER = (states.COMPLETED, states.WITHDRAWN, states.DECLINED, states.UNREACHABLE)
 ROTATE_BATCH = 500
+#: Every sealed column, with its table's key: what key rotation re-encrypts.
+SEALED = (
+    (people, people.c.respondent_id, people.c.personal),
+    (invitations, invitations.c.id, invitations.c.code_sealed),
+    (transitions, transitions.c.id, transitions.c.note_sealed),
+    (personal_data_reads, personal_data_reads.c.id, personal_data_reads.c.note_sealed),
+)
 
 
 async def _audit(
-    actor: str, action: str, *, uow: UnitOfWork, respondent_id: uuid.UUID | None = None
+    actor: str,
+    action: str,
+    *,
+    uow: UnitOfWork,
+    respondent_id: uuid.UUID | None = None,
+    note: str | None = None,
+    ctx: Context | None = None,
 ) -> None:
+    """Record a read, export or erasure; what an operator wrote about it is sealed."""
+    sealed = ctx.cipher.seal(note) if note and ctx else None
     await uow.session.execute(
         sa.insert(personal_data_reads).values(
-            actor=actor, respondent_id=respondent_id, action=action
+            actor=actor,
+            respondent_id=respondent_id,
+            action=action,
+            note_sealed=sealed,
+            key_id=ctx.cipher.current_key_id if sealed and ctx else None,
         )
     )
 
@@ -138,6 +158,7 @@ async def access_export(
                 "to": t.to_state,
                 "actor": t.actor,
                 "reason": t.reason,
+                "note": ctx.cipher.open(t.note_sealed) if t.note_sealed else None,
                 "at": t.at.isoformat(),
             }
             for t in moves
@@ -146,7 +167,17 @@ async def access_export(
     }
 
 
-async def _erase(row: Any, *, actor: str, reason: str, uow: UnitOfWork) -> None:
+async def _erase(
+    row: Any, *, actor: str, reason: str, uow: UnitOfWork, ctx: Context | None = None
+) -> None:
+    """The personal fields go, and with them every note operators wrote about the person;
+    ``reason`` is the system's own words, or, with ``ctx``, an operator's (sealed)."""
+    for table in (transitions, personal_data_reads):
+        await uow.session.execute(
+            sa.update(table)
+            .where(table.c.respondent_id == row.respondent_id, table.c.note_sealed.is_not(None))
+            .values(note_sealed=None, key_id=None)
+        )
     await uow.session.execute(
         sa.update(people)
         .where(people.c.respondent_id == row.respondent_id)
@@ -158,7 +189,10 @@ async def _erase(row: Any, *, actor: str, reason: str, uow: UnitOfWork) -> None:
             erased_at=sa.func.now(),
         )
     )
-    await _audit(actor, f"erase: {reason}", respondent_id=row.respondent_id, uow=uow)
+    if ctx is None:
+        await _audit(actor, f"erase: {reason}", respondent_id=row.respondent_id, uow=uow)
+    else:
+        await _audit(actor, "erase", respondent_id=row.respondent_id, uow=uow, note=reason, ctx=ctx)
     uow.emit(
         PERSON_ERASED,
         {"respondent_id": str(row.respondent_id), "round_id": str(row.round_id)},
@@ -166,7 +200,9 @@ async def _erase(row: Any, *, actor: str, reason: str, uow: UnitOfWork) -> None:
     )
 
 
-async def erase(respondent_id: uuid.UUID, *, actor: str, reason: str, uow: UnitOfWork) -> Any:
+async def erase(
+    respondent_id: uuid.UUID, *, actor: str, reason: str, ctx: Context, uow: UnitOfWork
+) -> Any:
     """Erasure on request: the personal fields go, the pseudonymous id and history stay."""
     row = await _row(respondent_id, uow=uow, lock=True)
     if row.erased_at is not None:
@@ -176,18 +212,50 @@ async def erase(respondent_id: uuid.UUID, *, actor: str, reason: str, uow: UnitO
             "A sitting member's data is needed to run the assembly: record the withdrawal first.",
             slug="member-sitting",
         )
-    await _erase(row, actor=actor, reason=reason, uow=uow)
+    await _erase(row, actor=actor, reason=reason, uow=uow, ctx=ctx)
     await uow.commit()
     return await _row(respondent_id, uow=uow)
 
 
+@dataclass(frozen=True)
+class Read:
+    actor: str
+    respondent_id: uuid.UUID | None
+    round_id: uuid.UUID | None
+    action: str
+    note: str | None
+    note_withheld: bool
+    at: datetime
+
+
 async def reads(
-    respondent_id: uuid.UUID | None, params: PageParams, *, uow: UnitOfWork
-) -> list[Any]:
-    stmt = sa.select(personal_data_reads).order_by(personal_data_reads.c.id.desc())
+    respondent_id: uuid.UUID | None,
+    params: PageParams,
+    *,
+    open_notes: bool,
+    ctx: Context,
+    uow: UnitOfWork,
+) -> tuple[list[Read], str | None]:
+    """The record of reads, oldest first, a page at a time; notes open for operators."""
+    stmt = sa.select(personal_data_reads)
     if respondent_id is not None:
         stmt = stmt.where(personal_data_reads.c.respondent_id == respondent_id)
-    return list((await uow.session.execute(stmt.limit(params.limit))).all())
+    stmt = keyset_page(
+        stmt, created_at=personal_data_reads.c.at, id=personal_data_reads.c.id, params=params
+    )
+    rows, token = page_of((await uow.session.execute(stmt)).all(), params)
+    return [
+        Read(
+            actor=r.actor,
+            respondent_id=r.respondent_id,
+            round_id=r.round_id,
+            action=r.action,
+            note=ctx.cipher.open(r.note_sealed) if open_notes and r.note_sealed else None,
+            note_withheld=r.note_sealed is not None and not open_notes,
+            at=r.at,
+        )
+        for r in rows
+    ], token
 
 
 async def apply_retention(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) -> int:
@@ -238,8 +306,7 @@ async def rotate_keys(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) ->
     moved = 0
     if not older:
         return 0
-    for table, key in ((people, people.c.respondent_id), (invitations, invitations.c.id)):
-        sealed = table.c.personal if table is people else table.c.code_sealed
+    for table, key, sealed in SEALED:
         while True:
             async with uow_factory() as uow:
                 batch = (
@@ -266,7 +333,7 @@ async def rotate_keys(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) ->
 async def key_usage(*, uow: UnitOfWork) -> dict[str, int]:
     """How many sealed values each key holds: an old key may go when it holds none."""
     found: dict[str, int] = {}
-    for table in (people, invitations):
+    for table, _, _ in SEALED:
         for key_id, n in (
             await uow.session.execute(
                 sa.select(table.c.key_id, sa.func.count())
