@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import signal
 import socket
 import sys
@@ -20,6 +19,7 @@ from devstack.config import REPO_ROOT, SERVICE_PORTS, StackSettings
 from devstack.nats import EmbeddedNats
 from devstack.postgres import EmbeddedPostgres
 from devstack.provision import prepare
+from devstack.supervisor import Program, supervise
 
 
 def _say(message: str) -> None:
@@ -38,7 +38,7 @@ def _port_in_use(port: int) -> bool:
 def cmd_run(settings: StackSettings, _: argparse.Namespace) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     python = sys.executable
-    lines: list[str] = []
+    programs: list[Program] = []
     busy = [_service_port(s) for s in SERVICE_PORTS if _port_in_use(_service_port(s))]
     if settings.database_url is None:
         pg_data = settings.data_dir / "postgres"
@@ -47,22 +47,22 @@ def cmd_run(settings: StackSettings, _: argparse.Namespace) -> int:
             and not (pg_data / "postmaster.pid").exists()
         ):
             busy.append(settings.embedded_postgres_port)
-        lines.append(f"postgres: {python} -m devstack postgres")
+        programs.append(Program("postgres", [python, "-m", "devstack", "postgres"]))
     if settings.nats_url is None:
         if _port_in_use(settings.embedded_nats_port):
             busy.append(settings.embedded_nats_port)
-        lines.append(f"nats: {python} -m devstack nats")
+        programs.append(Program("nats", [python, "-m", "devstack", "nats"]))
     if busy:
         _say(f"Ports already in use: {', '.join(map(str, busy))}. Is another `make run` going?")
         return 1
     for service in SERVICES:
-        lines.append(f"{service}: {python} -m devstack serve {service}")
-    lines.append(f"ready: {python} -m devstack announce")
-    procfile = settings.data_dir / "Procfile"
-    procfile.write_text("\n".join(lines) + "\n")
-    _say("Starting PostgreSQL, NATS and the four services (Ctrl-C stops them all)...")
-    honcho = shutil.which("honcho", path=os.path.dirname(python)) or "honcho"
-    os.execv(honcho, [honcho, "--no-colour", "-f", str(procfile), "-d", str(REPO_ROOT), "start"])  # noqa: S606
+        programs.append(Program(service, [python, "-m", "devstack", "serve", service]))
+    programs.append(Program("ready", [python, "-m", "devstack", "announce"]))
+    _say(
+        "Starting PostgreSQL, NATS and the four services (a process that dies is restarted; "
+        "Ctrl-C stops them all)..."
+    )
+    return supervise(programs, cwd=str(REPO_ROOT), pid_dir=settings.data_dir / "pids")
 
 
 def cmd_postgres(settings: StackSettings, _: argparse.Namespace) -> int:
@@ -136,7 +136,7 @@ def cmd_announce(settings: StackSettings, _: argparse.Namespace) -> int:
     for service in SERVICE_PORTS:
         _say(f"  {service:<13} http://127.0.0.1:{_service_port(service)}/docs")
     _say("A token for the docs' Authorize button: make -s token ROLES=operator")
-    while True:  # the process runner stops the stack when any process exits
+    while True:  # stays, so that the supervisor does not take its end for a failure
         time.sleep(3600)
 
 
