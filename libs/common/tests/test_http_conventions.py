@@ -93,3 +93,20 @@ async def test_quotas_follow_the_q_values(start_service):
     assert preferring_csv.headers["content-type"].startswith("text/csv")
     neither = await sortition.get(url, headers={**OPERATOR, "Accept": "application/xml"})
     assert neither.status_code == 406
+
+
+async def test_a_405_names_every_method_of_the_path(start_service):
+    _, client = await start_service("membership")
+    created = await client.post(
+        "/v1/assemblies",
+        json={
+            "name": {"it": "A", "en": "A"},
+            "seats": 90,
+            "rotation": {"cohort_size": 90, "cohort_interval_months": 12, "term_months": 12},
+        },
+        headers=OPERATOR,
+    )
+    response = await client.delete(f"/v1/assemblies/{created.json()['id']}", headers=OPERATOR)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, PUT"
+    assert response.headers["content-type"] == "application/problem+json"

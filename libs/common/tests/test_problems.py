@@ -168,6 +168,7 @@ async def test_an_unexpected_failure_is_a_problem_without_details(start_service)
     [
         ("sortition", "/public/v1/rounds"),
         ("deliberation", "/public/v1/pac-actions"),
+        ("responses", "/public/v1/departments"),
     ],
 )
 async def test_public_routes_need_no_token(start_service, service, path):

@@ -19,8 +19,11 @@ DEFINITION = ServiceDefinition(
     ),
     version="0.1.0",
     tables=platform,
-    routers=[departments.router],
-    tags=[{"name": "departments", "description": "The Comune's departments that answer."}],
+    routers=[departments.router, departments.public],
+    tags=[
+        {"name": "departments", "description": "The Comune's departments that answer."},
+        {"name": "public", "description": "Anonymous reads, no personal data."},
+    ],
 )
 
 

@@ -46,6 +46,7 @@ async def test_commit_reveal_draw_audit_verify(start_service):
     )
     assert committed.status_code == 201, committed.text
     assert committed.json()["seed"] is None
+    assert (await sortition.get(base, headers=OPERATOR)).json()["status"] == "committed"
     public = await sortition.get(base.replace("/v1/", "/public/v1/") + "/commitment")
     assert public.json()["seed_sha256"] == digest
     assert public.json()["instance_digest"] == committed.json()["instance_digest"]
@@ -71,6 +72,7 @@ async def test_commit_reveal_draw_audit_verify(start_service):
     assert sorted(result["reserves"] + result["panel"]) == sorted(f"r{i}" for i in range(150))
     assert abs(result["min_probability"] - 0.6) < 1e-6  # 90 of 150, everyone equal
     assert result["seed"] == SEED
+    assert (await sortition.get(base, headers=OPERATOR)).json()["status"] == "drawn"
 
     twice = await sortition.post(f"{base}/draw", json={"seed": SEED}, headers=OPERATOR)
     assert twice.status_code == 409

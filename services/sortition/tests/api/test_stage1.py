@@ -229,3 +229,17 @@ async def test_an_upload_whose_process_died_shows_as_interrupted(start_service, 
         f"{base}/invitations", json={"count": 50, "seed": "s"}, headers=OPERATOR
     )
     assert drawn.status_code == 201, drawn.text
+
+
+async def test_people_without_a_household_are_households_of_one(start_service):
+    sortition, round_ = await open_round(start_service)
+    base = f"/v1/rounds/{round_['id']}"
+    rows = "".join(f"P{i},,{20 + i % 60},{'FM'[i % 2]},IT,M{1 + i % 9}\n" for i in range(120))
+    uploaded = await sortition.put(f"{base}/extract", content=HEADER + rows, headers=CSV)
+    assert uploaded.status_code == 200, uploaded.text
+    assert uploaded.json()["in_use"]["households"] == 120
+    drawn = await sortition.post(
+        f"{base}/invitations", json={"count": 120, "seed": "s"}, headers=OPERATOR
+    )
+    assert drawn.status_code == 201, drawn.text
+    assert drawn.json()["drawn"] == 120

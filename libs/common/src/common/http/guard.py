@@ -59,11 +59,26 @@ class _Operation:
     media_types: frozenset[str] | None
 
 
+def _path_pattern(path: str) -> str:
+    return "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"
+
+
+def allowed_methods(openapi: dict[str, Any], path: str) -> list[str]:
+    """Every method the OpenAPI document has for a request path (for ``Allow``)."""
+    methods: set[str] = set()
+    for template, item in openapi.get("paths", {}).items():
+        if re.match(_path_pattern(template), path):
+            methods |= {m.upper() for m, op in item.items() if isinstance(op, dict)}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def operations_of(openapi: dict[str, Any]) -> list[_Operation]:
     """Every operation of an OpenAPI document, literal paths before templated ones."""
     found: list[tuple[int, _Operation]] = []
     for path, item in openapi.get("paths", {}).items():
-        regex = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"
+        regex = _path_pattern(path)
         for method, operation in item.items():
             if not isinstance(operation, dict) or method.upper() not in _BODY_METHODS:
                 continue

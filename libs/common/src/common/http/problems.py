@@ -115,11 +115,20 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail: str | None = exc.detail if isinstance(exc.detail, str) else None
         if detail == HTTPStatus(exc.status_code).phrase:
             detail = None
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the first matching route's methods; the document has all.
+            from common.http.guard import allowed_methods
+
+            methods = allowed_methods(request.app.openapi(), request.url.path)
+            if methods:
+                headers["Allow"] = ", ".join(methods)
+                detail = f"{request.method} is not allowed here: use {', '.join(methods)}."
         return problem_response(
             exc.status_code,
             detail=detail,
             instance=request.url.path,
-            headers=dict(exc.headers or {}),
+            headers=headers,
         )
 
     async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -57,9 +57,14 @@ class RegistrationIn(BaseModel):
     date_of_birth: IsoDate
     features: dict[str, str] = Field(
         description=(
-            "Self-declared: gender, citizenship group, Municipio and any other feature the "
-            "round's quotas name, with one of the round's values. An age band is derived "
-            "from the date of birth."
+            "Self-declared: `gender`, `citizenship` and `municipio`, and any other feature "
+            "the round's quotas name, each with one of the round's values (its quotas list "
+            "them: `GET /v1/rounds/{id}/quotas` in sortition). The usual values: gender "
+            "`F`, `M`; citizenship `IT` (Italian), `EU` (another EU country), `NONEU`; "
+            "Municipio `M1` … `M9` (Milan's nine; `Municipio 3` or `3` are read as `M3` "
+            "when the round does not list them). The `age_band` is never declared: it is "
+            "derived from the date of birth on the day the term starts, in the round's "
+            "bands (usually `16-29`, `30-44`, `45-59`, `60-74`, `75+`)."
         ),
     )
     consents: dict[Purpose, bool] = Field(

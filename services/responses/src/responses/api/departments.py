@@ -16,6 +16,7 @@ from common.http.problems import problem_responses
 from common.texts import Text
 from responses.service import departments as service
 
+public = APIRouter(prefix="/public/v1/departments", tags=["public"])
 router = APIRouter(prefix="/v1/departments", tags=["departments"])
 read_roles = require_roles("operator", "department", "auditor", "integration")
 operator = require_roles("operator")
@@ -104,3 +105,31 @@ async def get(
         row = await service.get_department(department_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
+
+
+class PublicDepartment(BaseModel):
+    """A department as the public sees it: who at the Comune answers the assembly."""
+
+    code: str = Field(examples=["DIR_TRANSIZIONE_AMBIENTALE"])
+    name: Text
+
+
+@public.get(
+    "",
+    operation_id="public-departments-list",
+    summary="The Comune's departments, in public",
+    description="The Direzioni and Assessorati that answer the assembly's proposals: codes "
+    "and names in Italian and English. No token needed.",
+    response_model=Page[PublicDepartment],
+    responses=problem_responses(422),
+)
+async def public_list(
+    params: Annotated[PageParams, Depends(page_params)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+) -> Page[PublicDepartment]:
+    async with uow:
+        rows, token = await service.list_departments(params, uow=uow)
+    return Page[PublicDepartment](
+        items=[PublicDepartment(code=r.code, name=Text(**r.name)) for r in rows],
+        next_page_token=token,
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,7 +46,10 @@ class RoundIn(BaseModel):
 
 class Round(RoundIn):
     id: uuid.UUID
-    status: Literal["open"] = Field(description="Where the round stands.")
+    status: service.RoundStatus = Field(
+        description="`open` while quotas and pool may change; `committed` once the pool, "
+        "the quotas and the seed's hash are fixed; `drawn` once the panel is selected."
+    )
     version: int
     created_at: datetime
     updated_at: datetime

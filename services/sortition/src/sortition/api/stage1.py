@@ -102,8 +102,10 @@ def _status(state: service.ExtractState) -> ExtractStatus:
     summary="Upload a round's registry extract",
     description=(
         "The statistics office's extract as `text/csv`, streamed: columns `person_ref`, "
-        "`household_ref`, `age` (years, or a band such as `30-44`), `gender`, "
-        "`citizenship`, `municipio`; other columns are ignored. References are "
+        "`household_ref` (empty: a household of one), `age` (whole years, or a band: "
+        "`16-29`, `30-44`, `45-59`, `60-74`, `75+`), `gender` (`F`, `M`), `citizenship` "
+        "(`IT`, `EU`, `NONEU`), `municipio` (`M1` … `M9`); the values of the last three "
+        "are kept as written and name the strata. Other columns are ignored. References are "
         "pseudonymous: no names or addresses. People under the assembly's minimum age are "
         "counted but not eligible. The file is read as it arrives, so it may hold millions "
         "of rows; follow the import with `GET …/extract` from another client. A bad row is "

@@ -102,7 +102,9 @@ class ExtractReader:
         if not (gender and citizenship and municipio):
             raise InstanceError("invalid-extract", f"Row {line}: a stratum value is empty.")
         key = (band, gender, citizenship, municipio)
-        household = household or f"\0{person}"  # no household: a household of one
+        # no household: a household of one (U+001F cannot start a real reference, and unlike
+        # a NUL PostgreSQL can store it)
+        household = household or f"\x1f{person}"
         self.eligible += 1
         return ExtractRow(
             row=row,

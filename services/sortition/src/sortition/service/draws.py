@@ -24,11 +24,12 @@ from sqlalchemy.exc import IntegrityError
 
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid, NotFound
-from sortition.adapters.tables import draw_progress, draws
+from sortition.adapters.tables import draw_progress, draws, rounds
 from sortition.domain.instance import Instance
 from sortition.domain.leximin import Infeasible, Report
 from sortition.select import ALGORITHM_VERSION, Selection, select
 from sortition.service.pool import load_instance
+from sortition.service.rounds import RoundStatus
 
 PANEL_SELECTED = "sortition.panel.selected.v1"
 ROUND_COMMITTED = "sortition.round.committed.v1"
@@ -37,6 +38,14 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 def seed_hash(seed: str) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()
+
+
+async def _set_status(round_id: uuid.UUID, status: RoundStatus, *, uow: UnitOfWork) -> None:
+    await uow.session.execute(
+        sa.update(rounds)
+        .where(rounds.c.id == round_id)
+        .values(status=status, updated_at=sa.func.now())
+    )
 
 
 async def commit(
@@ -67,6 +76,7 @@ async def commit(
         ).one()
     except IntegrityError as exc:
         raise Conflict("The round is already committed.", slug="already-committed") from exc
+    await _set_status(round_id, RoundStatus.COMMITTED, uow=uow)
     uow.emit(
         ROUND_COMMITTED,
         {
@@ -223,6 +233,7 @@ async def draw(
             .returning(draws)
         )
     ).one()
+    await _set_status(round_id, RoundStatus.DRAWN, uow=uow)
     uow.emit(
         PANEL_SELECTED,
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +22,12 @@ from sortition.service.assemblies import rotation_of
 
 ROUND_OPENED = "sortition.round.opened.v1"
 QUOTAS_SET = "sortition.round.quotas_set.v1"
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"  # quotas and pool may change
+    COMMITTED = "committed"  # pool, quotas and the seed's hash are fixed
+    DRAWN = "drawn"  # the panel is selected
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ async def open_round(cmd: OpenRound, *, uow: UnitOfWork) -> Any:
                     assembly_id=cmd.assembly_id,
                     cohort=label,
                     panel_size=cmd.panel_size,
-                    status="open",
+                    status=RoundStatus.OPEN,
                     version=1,
                 )
                 .returning(rounds)
