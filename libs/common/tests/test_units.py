@@ -17,10 +17,11 @@ from common.tracing import parse_or_start
 
 def test_page_token_round_trips_and_rejects_garbage():
     moment, row_id = datetime(2026, 11, 26, tzinfo=UTC), uuid.uuid4()
-    assert _decode(_encode(moment, row_id)) == (moment, row_id)
-    for garbage in ("", "!!!", "W10", "eyJhIjoxfQ"):
+    assert _decode(_encode(moment, row_id), uuid.UUID) == (moment, row_id)
+    assert _decode(_encode(moment, 42), int) == (moment, 42)
+    for garbage in ("", "!!!", "W10", "eyJhIjoxfQ", _encode(moment, row_id)):
         with pytest.raises(Invalid):
-            _decode(garbage)
+            _decode(garbage, int)
     assert PageParams(limit=5, page_token=None).limit == 5
 
 
