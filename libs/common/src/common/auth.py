@@ -135,6 +135,7 @@ def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     dependency.__name__ = "require_" + "_or_".join(sorted(wanted) or ["token"])
+    dependency.roles = wanted  # type: ignore[attr-defined]  # for the OpenAPI's x-roles
     return dependency
 
 

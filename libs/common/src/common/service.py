@@ -17,6 +17,8 @@ from typing import Any
 
 import nats
 from fastapi import APIRouter, FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from nats.aio.client import Client as NATS
 
 from common.auth import TokenVerifier
@@ -220,6 +222,7 @@ def _register_problem_schema(app: FastAPI) -> None:
             components.setdefault(name, sub)
         components["Problem"].pop("$defs", None)
         _document_common_problems(schema)
+        _document_roles(schema, app)
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         app.openapi_schema = schema
@@ -257,3 +260,43 @@ def _document_common_problems(schema: dict[str, Any]) -> None:
             for status, entry in responses.items():
                 if status.startswith(("4", "5")):
                     entry["content"] = problem["content"]
+
+
+def _routes(routes: Sequence[Any]) -> list[APIRoute]:
+    """Every API route, through the routers included in the app."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif (inner := getattr(route, "original_router", None)) is not None:
+            found += _routes(inner.routes)
+    return found
+
+
+def _roles_of(dependant: Dependant) -> frozenset[str] | None:
+    for dependency in dependant.dependencies:
+        roles = getattr(dependency.call, "roles", None)
+        if roles is not None:
+            return frozenset(roles)
+        if (inner := _roles_of(dependency)) is not None:
+            return inner
+    return None
+
+
+def _document_roles(schema: dict[str, Any], app: FastAPI) -> None:
+    """Each operation says which roles it admits (``x-roles``, and a line in its
+    description): the operators' manual, and what the authorisation tests hold it to."""
+    for route in _routes(app.routes):
+        roles = _roles_of(route.dependant)
+        if roles is None:
+            continue
+        listed = sorted(roles) or ["any"]
+        for method in route.methods or ():
+            operation = schema["paths"].get(route.path, {}).get(method.lower())
+            if operation is None:
+                continue
+            operation["x-roles"] = listed
+            line = f"Roles: {', '.join(listed)}."
+            operation["description"] = "\n\n".join(
+                part for part in (operation.get("description"), line) if part
+            )
