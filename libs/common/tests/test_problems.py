@@ -7,7 +7,7 @@ import uuid
 import httpx
 import jwt
 import pytest
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from common.settings import AuthSettings
 from devstack.pytest_plugin import auth_header, eventually
@@ -176,3 +176,32 @@ async def test_public_routes_need_no_token(start_service, service, path):
     response = await client.get(path)
     assert response.status_code == 200
     assert response.json() == {"items": [], "next_page_token": None}
+
+
+async def test_a_database_error_logs_no_value_it_was_given(start_service, capfd):
+    import sqlalchemy as sa
+
+    from common.db import UnitOfWork
+    from common.http.deps import get_uow
+    from common.service import ServiceDefinition
+    from responses.main import DEFINITION
+
+    broken = APIRouter()
+
+    @broken.get("/v1/cast", summary="Casts", operation_id="cast")
+    async def cast(uow: UnitOfWork = Depends(get_uow)) -> None:
+        async with uow:
+            await uow.session.execute(
+                sa.text("SELECT CAST(CAST(:v AS text) AS integer)"), {"v": "Kanarinparam Rossi"}
+            )
+
+    definition = ServiceDefinition(**{**DEFINITION.__dict__, "routers": [broken]})
+    app, _ = await start_service("responses", definition=definition)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://responses") as client:
+        response = await client.get("/v1/cast", headers=auth_header("operator"))
+    assert_problem(response, 500, "internal-error")
+    logs = capfd.readouterr()
+    assert "(message withheld: it may quote values) SQLSTATE 22" in logs.err
+    assert "Kanarinparam" not in logs.err + logs.out
+    assert "Kanarinparam" not in response.text

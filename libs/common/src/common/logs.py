@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +46,40 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+    def formatException(self, ei: Any) -> str:
+        """The traceback, with the database's messages withheld: PostgreSQL quotes the
+        values it refuses ("invalid input syntax for type integer: \"...\"", "Key
+        (email)=(...) already exists"), and those may be personal data. The SQLSTATE and
+        the statement (whose parameters are never shown) remain."""
+        _, exc, _ = ei
+        if exc is None:
+            return super().formatException(ei)
+        chain: list[BaseException] = []
+        link: BaseException | None = exc
+        while link is not None and link not in chain:
+            chain.append(link)
+            link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
+        parts = []
+        for link in reversed(chain):
+            described = traceback.TracebackException(
+                type(link), link, link.__traceback__, compact=True
+            )
+            if (withheld := _withheld(link)) is not None and hasattr(described, "_str"):
+                described._str = withheld
+            parts.append("".join(described.format(chain=False)))
+        return "\nThe above exception led to the following one:\n\n".join(parts).rstrip()
+
+
+def _withheld(exc: BaseException) -> str | None:
+    """What is shown of a database exception instead of its message, if it is one."""
+    state = getattr(exc, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
+    statement = getattr(exc, "statement", None)
+    from_database = state is not None or type(exc).__module__.startswith(("asyncpg", "sqlalchemy"))
+    if not from_database:
+        return None
+    shown = f"(message withheld: it may quote values) SQLSTATE {state or 'unknown'}"
+    return f"{shown}\n[SQL: {statement}]" if statement else shown
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
