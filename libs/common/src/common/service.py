@@ -235,7 +235,8 @@ def _document_common_problems(schema: dict[str, Any]) -> None:
     """What every route may answer whatever it does, documented on every operation as
     the problem documents they are (FastAPI's own 422 is a plain JSON schema of its own):
     a 401 and 403 on authenticated routes, the body's 400, 413, 415 and 422 where a route
-    takes a body, a 422 for bad parameters, and a 503 while the database is away."""
+    takes a body, a 422 for bad parameters, a 404 where the path names a record, and a
+    503 while the database is away."""
     problem = {
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     }
@@ -248,6 +249,8 @@ def _document_common_problems(schema: dict[str, Any]) -> None:
                 statuses += [401, 403]
             if operation.get("parameters"):
                 statuses.append(422)
+            if "{" in path:
+                statuses.append(404)  # the named record does not exist
             if "requestBody" in operation:
                 statuses += [400, 413, 415, 422]
             responses = operation["responses"]
