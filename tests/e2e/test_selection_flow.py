@@ -146,9 +146,13 @@ def registration(code: str, rng: random.Random, n: int, **changes) -> dict:
 async def test_from_letters_to_a_term(start_service, service_urls, capfd):
     today = milan_today()  # the service's deadlines are Milan's dates, not the machine's
     sortition, membership, assembly_id, round_id = await set_up(
-        start_service, first_cohort=today - timedelta(days=20)
+        start_service, first_cohort=today + timedelta(days=60)
     )
     rows = await letters(membership, round_id)
+    # a code is valid 45 days, but no later than the selected can still answer (15 days)
+    # before training starts (2 weeks before the term)
+    training = today + timedelta(days=60 - 14)
+    assert {r["reply_by"] for r in rows} == {str(training - timedelta(days=16))}
     rng = random.Random(5)
 
     # bad registrations, each with its problem
@@ -359,7 +363,19 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
         )
         assert moved.status_code == 200, moved.text
         version = moved.headers["ETag"]
-    assert moved.json()["term_starts_on"] == str(today - timedelta(days=20))
+    assert moved.json()["term_starts_on"] == str(today + timedelta(days=60))
+    # two months pass: the term starts by the calendar, without anyone pressing a button
+    connection = await asyncpg.connect(plain(service_urls["membership"]))
+    try:
+        await connection.execute(
+            "UPDATE membership.people SET term_starts_on = $2, term_ends_on = $3 "
+            "WHERE respondent_id = $1",
+            uuid.UUID(member),
+            today - timedelta(days=20),
+            today + timedelta(days=340),
+        )
+    finally:
+        await connection.close()
 
     async def active():
         found = await people_in("active")
@@ -608,7 +624,7 @@ async def test_retention_erasure_access_and_key_rotation(start_service, service_
 async def test_rotation_aware_quotas_subtract_the_members_who_stay(start_service):
     pilot = {"cohort_size": PANEL, "cohort_interval_months": 3, "term_months": 6}
     sortition, membership, assembly_id, round_id = await set_up(
-        start_service, first_cohort=milan_today() - timedelta(days=30), rotation=pilot
+        start_service, first_cohort=milan_today() + timedelta(days=60), rotation=pilot
     )
     rows = await letters(membership, round_id)
     await register_some(membership, rows, 40)
@@ -699,3 +715,42 @@ async def test_rotation_aware_quotas_subtract_the_members_who_stay(start_service
     )
     assert wrong_size.status_code == 422
     assert wrong_size.json()["type"].endswith(":panel-size-not-cohort")
+
+
+async def test_no_letters_for_a_cohort_about_to_start(start_service):
+    _, membership = await start_service("membership")
+    _, sortition = await start_service("sortition")
+    soon = milan_today() + timedelta(days=30)  # training two weeks before: in 16 days
+    assembly = await membership.post(
+        "/v1/assemblies",
+        json={
+            "name": {"it": "Assemblea", "en": "Assembly"},
+            "seats": PANEL,
+            "rotation": {
+                "cohort_size": PANEL,
+                "cohort_interval_months": 12,
+                "term_months": 12,
+                "training_weeks": 2,
+                "first_cohort_starts_on": soon.isoformat(),
+            },
+        },
+        headers=OPERATOR,
+    )
+    body = {"assembly_id": assembly.json()["id"], "cohort": f"{soon:%Y-%m}", "panel_size": PANEL}
+
+    async def opened():
+        response = await sortition.post("/v1/rounds", json=body, headers=OPERATOR)
+        return response.json() if response.status_code == 201 else None
+
+    round_id = (await eventually(opened))["id"]
+    uploaded = await sortition.put(
+        f"/v1/rounds/{round_id}/extract",
+        content=extract(300, seed=4),
+        headers={**OPERATOR, "Content-Type": "text/csv"},
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    late = await sortition.post(
+        f"/v1/rounds/{round_id}/invitations", json={"count": 50, "seed": "s"}, headers=OPERATOR
+    )
+    assert late.status_code == 409, late.text
+    assert late.json()["type"].endswith(":too-late-for-letters")

@@ -15,3 +15,6 @@ class SortitionSettings(ServiceSettings):
     # The membership service, for rotation-aware quotas.
     membership_url: str = "http://127.0.0.1:8002"
     membership_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Letters go out at least this many days before the cohort's training starts: time for
+    # the post, the registrations, the draw and the selected's replies.
+    letters_lead_days: int = Field(default=30, ge=0, le=365)

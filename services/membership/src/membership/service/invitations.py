@@ -9,7 +9,7 @@ import io
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,8 +20,9 @@ from common.db import UnitOfWork
 from common.errors import NotFound, PermanentEventError
 from common.events.envelope import Event
 from membership.adapters.tables import exports, invitations, personal_data_reads, rounds
-from membership.context import Context, today
+from membership.context import MILAN, Context
 from membership.domain.codes import digest, new_code, normalise
+from membership.service.rounds import round_cohort
 
 log = logging.getLogger(__name__)
 EXPORT_BATCH = 1_000
@@ -43,6 +44,19 @@ class _Drawn(BaseModel):
     invitations: list[_Letter]
 
 
+def letter_expiry(
+    sent_on: date, *, training_starts_on: date | None, valid_days: int, reply_days: int
+) -> date:
+    """The last day a letter's code registers: ``valid_days`` after the draw of the letters
+    (the day of their event, so that a redelivery gives the same date), but never so late
+    that the selected could not answer within ``reply_days`` before training starts:
+    registration closes before the draw, which comes before the replies."""
+    expires = sent_on + timedelta(days=valid_days)
+    if training_starts_on is not None:
+        expires = min(expires, training_starts_on - timedelta(days=reply_days + 1))
+    return expires
+
+
 def on_invitations_drawn(ctx: Context) -> Callable[..., Any]:
     async def handle(event: Event, *, uow: UnitOfWork) -> None:
         """One invitation, with a fresh code, per letter of the batch."""
@@ -51,11 +65,17 @@ def on_invitations_drawn(ctx: Context) -> Callable[..., Any]:
         except ValidationError as exc:
             raise PermanentEventError(f"invalid invitations: {exc.error_count()}") from exc
         known = (
-            await uow.session.execute(sa.select(rounds.c.id).where(rounds.c.id == data.round_id))
+            await uow.session.execute(sa.select(rounds).where(rounds.c.id == data.round_id))
         ).first()
         if known is None:
             raise PermanentEventError("invitations for a round membership does not know")
-        expires = today() + timedelta(days=ctx.settings.invitation_valid_days)
+        _, cohort = await round_cohort(known, uow=uow)
+        expires = letter_expiry(
+            event.time.astimezone(MILAN).date(),
+            training_starts_on=cohort.training_starts_on if cohort else None,
+            valid_days=ctx.settings.invitation_valid_days,
+            reply_days=ctx.settings.reply_days,
+        )
         rows = []
         for letter in data.invitations:
             code = new_code()

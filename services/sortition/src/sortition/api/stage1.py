@@ -252,7 +252,9 @@ def _draw(row: Any) -> InvitationDraw:
         "Draws `count` people from the ready extract, in proportion to the strata (age "
         "band, gender, citizenship, Municipio) times any oversampling factors, at most one "
         "per household, in an order the seed fixes: the same extract and seed give the same "
-        "letters. Once per round. Membership receives them as "
+        "letters. Once per round, and at least `SORTITION_LETTERS_LEAD_DAYS` (30) days "
+        "before the cohort's training starts (409 `too-late-for-letters`). Membership "
+        "receives them as "
         "`sortition.invitations.drawn.v1` events and issues the codes."
     ),
     status_code=201,
@@ -262,6 +264,7 @@ def _draw(row: Any) -> InvitationDraw:
 async def draw_invitations(
     round_id: RoundId,
     body: DrawInvitations,
+    request: Request,
     _: Annotated[Principal, Depends(operator)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
 ) -> InvitationDraw:
@@ -272,6 +275,7 @@ async def draw_invitations(
             seed=body.seed,
             oversampling=[service.Oversampling(r.where, r.factor) for r in body.oversampling],
             uow=uow,
+            lead_days=request.app.state.settings.letters_lead_days,
         )
     return _draw(row)
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import sqlalchemy as sa
@@ -31,7 +32,9 @@ from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
 
 from common.db import UnitOfWork
 from common.errors import Conflict, DomainError, Invalid, NotFound
+from common.rotation import resolve_cohort
 from sortition.adapters.tables import (
+    assemblies,
     extract_imports,
     extract_rows,
     extract_strata,
@@ -42,6 +45,7 @@ from sortition.adapters.tables import (
 )
 from sortition.domain.instance import InstanceError, csv_records
 from sortition.domain.invitations import Extract, ExtractReader, draw_invitations
+from sortition.service.assemblies import rotation_of
 
 INVITATIONS_DRAWN = "sortition.invitations.drawn.v1"
 STRATUM_FEATURES = ("age_band", "gender", "citizenship", "municipio")
@@ -49,6 +53,7 @@ BATCH_ROWS = 50_000
 EVENT_BATCH = 500
 MAX_INVITATIONS = 100_000
 
+MILAN = ZoneInfo("Europe/Rome")  # the assembly's dates are Milan's
 Progress = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -406,6 +411,28 @@ async def get_extract(round_id: uuid.UUID, *, uow: UnitOfWork) -> ExtractState:
     return ExtractState(upload=upload, in_use=in_use)
 
 
+async def _check_lead_time(round_: Any, *, lead_days: int, uow: UnitOfWork) -> None:
+    """Letters cannot go out for a cohort whose training starts in fewer than ``lead_days``
+    days: there would be no time to answer, draw and confirm (when the calendar is known)."""
+    assembly = (
+        await uow.session.execute(
+            sa.select(assemblies).where(assemblies.c.id == round_.assembly_id)
+        )
+    ).first()
+    policy = rotation_of(assembly.rotation, assembly.cohort_size) if assembly else None
+    cohort = resolve_cohort(policy, round_.cohort) if policy else None
+    if cohort is None:
+        return
+    left = (cohort.training_starts_on - datetime.now(MILAN).date()).days
+    if left < lead_days:
+        raise Conflict(
+            f"Cohort {cohort.label}'s training starts on {cohort.training_starts_on}, in "
+            f"{left} day(s): letters need at least {lead_days} days for the replies, the "
+            "draw and the confirmations. Open the round for a later cohort.",
+            slug="too-late-for-letters",
+        )
+
+
 @dataclass(frozen=True)
 class Oversampling:
     where: Mapping[str, str]  # some of the stratum features and their values
@@ -419,11 +446,13 @@ async def draw(
     seed: str,
     oversampling: list[Oversampling],
     uow: UnitOfWork,
+    lead_days: int = 0,
 ) -> Any:
     round_ = await _check_round(round_id, uow=uow)
     await _lock(round_id, uow=uow)
     if await _drawn(round_id, uow=uow):
         raise Conflict("The round's invitations are already drawn.", slug="invitations-drawn")
+    await _check_lead_time(round_, lead_days=lead_days, uow=uow)
     if not 1 <= count <= MAX_INVITATIONS:
         raise Invalid(f"Draw between 1 and {MAX_INVITATIONS} invitations.", slug="invalid-count")
     extract = (await get_extract(round_id, uow=uow)).in_use
