@@ -198,6 +198,8 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
             422,
             "age-band-mismatch",
         ),
+        (registration(rows[1]["code"], rng, 1, first_name="   "), 422, "validation-failed"),
+        (registration(rows[1]["code"], rng, 1, last_name="Ros\u0007si"), 422, "validation-failed"),
     ]
     for body, status, slug in checks:
         response = await membership.post("/v1/registrations", json=body, headers=INTEGRATION)
@@ -230,6 +232,8 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
     # 59 more register; by phone through an operator too
     for n, row in enumerate(rows[3:62], start=3):
         body = registration(row["code"], rng, n, channel="phone" if n % 10 == 0 else "online")
+        if n % 7 == 0:  # the Municipio as people write it
+            body["features"]["municipio"] = f"Municipio {1 + n % 3}"
         headers = OPERATOR if body["channel"] == "phone" else INTEGRATION
         response = await membership.post("/v1/registrations", json=body, headers=headers)
         assert response.status_code == 201, response.text

@@ -69,13 +69,22 @@ def cohort(policy: RotationPolicy, number: int) -> Cohort:
             f"The assembly has {policy.cohorts} cohort(s) in all, not {number}.",
             slug="cohort-not-in-calendar",
         )
-    starts = add_months(policy.first_cohort_starts_on, (number - 1) * policy.cohort_interval_months)
-    ends = add_months(starts, policy.term_months) - timedelta(days=1)
+    try:
+        starts = add_months(
+            policy.first_cohort_starts_on, (number - 1) * policy.cohort_interval_months
+        )
+        ends = add_months(starts, policy.term_months) - timedelta(days=1)
+        training = starts - timedelta(weeks=policy.training_weeks)
+    except (OverflowError, ValueError) as exc:  # past year 9999 or before year 1
+        raise Invalid(
+            f"Cohort {number} would start outside the calendar's years.",
+            slug="cohort-not-in-calendar",
+        ) from exc
     return Cohort(
         number=number,
         label=f"{starts:%Y-%m}",
         size=policy.cohort_size,
-        training_starts_on=starts - timedelta(weeks=policy.training_weeks),
+        training_starts_on=training,
         starts_on=starts,
         ends_on=ends,
     )
@@ -86,7 +95,12 @@ def calendar(policy: RotationPolicy, *, start: date, end: date) -> list[Cohort]:
     found: list[Cohort] = []
     number = 1
     while policy.cohorts is None or number <= policy.cohorts:
-        c = cohort(policy, number)
+        try:
+            c = cohort(policy, number)
+        except Invalid as exc:
+            if exc.slug != "cohort-not-in-calendar":
+                raise
+            return found  # the calendar's years are over
         if c.training_starts_on > end:
             return found
         if c.ends_on >= start:
@@ -156,4 +170,7 @@ def resolve_cohort(policy: RotationPolicy, label: str) -> Cohort | None:
         number = months // policy.cohort_interval_months + 1
     if policy.cohorts is not None and number > policy.cohorts:
         return None
-    return cohort(policy, number)
+    try:
+        return cohort(policy, number)
+    except Invalid:
+        return None

@@ -183,3 +183,32 @@ async def test_a_nul_in_a_text_is_a_422(start_service):
     response = await client.post("/v1/assemblies", json=body, headers=OPERATOR)
     assert response.status_code == 422, response.text
     assert response.json()["type"].endswith(":invalid-character")
+
+
+async def test_a_calendar_stays_within_its_years(start_service):
+    _, client = await start_service("membership")
+    for first in ("0001-01-01", "9999-12-20", "1999-12-31", "2101-01-01"):
+        rotation = {**SINCE_2024["rotation"], "first_cohort_starts_on": first}
+        refused = await client.post(
+            "/v1/assemblies", json={**SINCE_2024, "rotation": rotation}, headers=OPERATOR
+        )
+        assert refused.status_code == 422, (first, refused.text)
+    long = {
+        **SINCE_2024,
+        "seats": 90,
+        "rotation": {
+            "cohort_size": 90,
+            "cohort_interval_months": 60,
+            "term_months": 60,
+            "first_cohort_starts_on": "2100-01-01",
+        },
+    }
+    created = await client.post("/v1/assemblies", json=long, headers=OPERATOR)
+    assert created.status_code == 201, created.text
+    calendar = await client.get(
+        f"/v1/assemblies/{created.json()['id']}/calendar",
+        params={"from": "2100-01-01", "to": "2119-12-31"},
+        headers=OPERATOR,
+    )
+    assert calendar.status_code == 200, calendar.text
+    assert len(calendar.json()) == 5  # the fifth trains from December 2119

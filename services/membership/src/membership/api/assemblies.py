@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
@@ -32,6 +32,8 @@ class Rotation(BaseModel):
     training_weeks: int = Field(default=2, ge=0, le=52, examples=[2])
     first_cohort_starts_on: IsoDate | None = Field(
         default=None,
+        ge=date(2000, 1, 1),
+        le=date(2100, 12, 31),
         description=(
             "The first day of the first cohort's term. The calendar, the automatic start "
             "and end of terms and rotation-aware quotas need it."

@@ -17,6 +17,7 @@ from common.errors import Forbidden, Invalid
 from common.http.clients import client_address
 from common.http.deps import get_uow
 from common.http.problems import problem_responses
+from common.texts import PersonText
 from membership.api.deps import get_ctx
 from membership.context import Context
 from membership.service import registration as service
@@ -50,8 +51,8 @@ class RegistrationIn(BaseModel):
     )
 
     code: str = Field(min_length=1, max_length=40, description="As printed on the letter.")
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
+    first_name: PersonText = Field(max_length=100)
+    last_name: PersonText = Field(max_length=100)
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     phone: str | None = Field(default=None, max_length=30, pattern=r"^\+?[0-9 ().-]{6,30}$")
     date_of_birth: IsoDate
@@ -72,8 +73,10 @@ class RegistrationIn(BaseModel):
         "the first name and Municipio of an active member in public; `reserve_list` keeps "
         "the data of a respondent not selected for later replacements."
     )
-    accessibility_needs: str | None = Field(default=None, max_length=2000)
-    availability: list[str] = Field(default_factory=list, max_length=20)
+    accessibility_needs: PersonText | None = Field(default=None, max_length=2000)
+    availability: list[Annotated[PersonText, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=20
+    )
     channel: Literal["online", "phone", "paper"] = Field(
         default="online",
         description="How the registration reached us; operators only may record phone and paper.",

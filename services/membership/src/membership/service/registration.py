@@ -32,7 +32,7 @@ REQUIRED_FEATURES = ("gender", "citizenship", "municipio")
 AGE_FEATURES = ("age_band", "age")
 _BAND = re.compile(r"^(\d+)\s*(?:-\s*(\d+)|\+)$")
 # Milan's nine Municipi, as a round names them when its quotas do not list them.
-_MUNICIPIO = re.compile(r"^(?:M|Municipio\s*)?[1-9]$", re.IGNORECASE)
+_MUNICIPIO = re.compile(r"^(?:M|Municipio\s*)?([1-9])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,8 @@ def _check_features(
     """The features to keep: the round's (age band derived from the date of birth when
     the round asks for one), each with one of the round's values."""
     features = {k.strip(): v.strip() for k, v in given.items()}
+    if (municipio := _MUNICIPIO.match(features.get("municipio", ""))) is not None:
+        features["municipio"] = f"M{municipio[1]}"  # "Municipio 3", "3" and "m3" are M3
     declared = {name: features.pop(name) for name in AGE_FEATURES if name in features}
     missing = [f for f in REQUIRED_FEATURES if not features.get(f)]
     for name, values in asked.items():
