@@ -347,7 +347,7 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
     replacements = (
         await sortition.get(f"/v1/rounds/{round_id}/replacements", headers=OPERATOR)
     ).json()
-    assert [r["leaving"] for r in replacements] == [leaving, unanswered]
+    assert [r["leaving"] for r in replacements["items"]] == [leaving, unanswered]
 
     # an invalid step is refused; confirm, train, and the term starts by the calendar
     member = panel[1]
@@ -396,7 +396,7 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
     ]
     assert history[-1]["actor"] == "schedule"
     sitting = await membership.get(f"/v1/assemblies/{assembly_id}/sitting", headers=OPERATOR)
-    assert [m["respondent_id"] for m in sitting.json()] == [member]
+    assert [m["respondent_id"] for m in sitting.json()["items"]] == [member]
 
     # public routes: counts, no names
     for route in ("composition", "states", "members", "calendar"):

@@ -185,7 +185,7 @@ async def test_replacements_keep_the_quotas_by_api_and_by_event(start_service, n
         await nc.close()
 
     async def two():
-        items = (await sortition.get(f"{base}/replacements", headers=OPERATOR)).json()
+        items = (await sortition.get(f"{base}/replacements", headers=OPERATOR)).json()["items"]
         return items if len(items) == 2 else None
 
     items = await eventually(two)

@@ -15,6 +15,7 @@ from common.dates import IsoDate
 from common.db import UnitOfWork
 from common.errors import Invalid
 from common.http.deps import get_uow
+from common.http.pagination import Page
 from common.http.problems import problem_responses
 from membership.api.deps import get_ctx
 from membership.context import Context, today
@@ -62,7 +63,7 @@ async def _calendar(
     summary="The cohort calendar",
     description="The cohorts whose training or term meets the period (by default, from "
     "today for two years): when each trains, starts and ends.",
-    response_model=list[CohortView],
+    response_model=Page[CohortView],
     responses=problem_responses(401, 403, 404, 422),
 )
 async def calendar(
@@ -71,8 +72,8 @@ async def calendar(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     start: Annotated[IsoDate | None, Query(alias="from")] = None,
     end: Annotated[IsoDate | None, Query(alias="to")] = None,
-) -> list[CohortView]:
-    return await _calendar(assembly_id, start, end, uow)
+) -> Page[CohortView]:
+    return Page[CohortView](items=await _calendar(assembly_id, start, end, uow))
 
 
 class SittingMember(BaseModel):
@@ -89,7 +90,7 @@ class SittingMember(BaseModel):
     summary="Who sits on a date",
     description="The members whose term covers the date and who hold their seat. "
     "Pseudonymous ids and features only.",
-    response_model=list[SittingMember],
+    response_model=Page[SittingMember],
     responses=problem_responses(401, 403, 404, 422),
 )
 async def sitting(
@@ -97,19 +98,21 @@ async def sitting(
     _: Annotated[Principal, Depends(read_roles)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     on: Annotated[IsoDate | None, Query(description="The date; today by default.")] = None,
-) -> list[SittingMember]:
+) -> Page[SittingMember]:
     async with uow:
         rows = await service.sitting(assembly_id, on or today(), uow=uow)
-    return [
-        SittingMember(
-            respondent_id=r.respondent_id,
-            state=r.state,
-            term_starts_on=r.term_starts_on,
-            term_ends_on=r.term_ends_on,
-            features=r.features,
-        )
-        for r in rows
-    ]
+    return Page[SittingMember](
+        items=[
+            SittingMember(
+                respondent_id=r.respondent_id,
+                state=r.state,
+                term_starts_on=r.term_starts_on,
+                term_ends_on=r.term_ends_on,
+                features=r.features,
+            )
+            for r in rows
+        ]
+    )
 
 
 class Composition(BaseModel):
@@ -160,7 +163,7 @@ async def composition(
     "/{assembly_id}/calendar",
     operation_id="public-assemblies-calendar",
     summary="The cohort calendar, in public",
-    response_model=list[CohortView],
+    response_model=Page[CohortView],
     responses=problem_responses(404, 422),
 )
 async def public_calendar(
@@ -168,8 +171,8 @@ async def public_calendar(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     start: Annotated[IsoDate | None, Query(alias="from")] = None,
     end: Annotated[IsoDate | None, Query(alias="to")] = None,
-) -> list[CohortView]:
-    return await _calendar(assembly_id, start, end, uow)
+) -> Page[CohortView]:
+    return Page[CohortView](items=await _calendar(assembly_id, start, end, uow))
 
 
 class PublicComposition(BaseModel):
@@ -226,15 +229,14 @@ class ListedMember(BaseModel):
     operation_id="public-assemblies-members",
     summary="Members who chose to be listed",
     description="Active members who consented to `public_listing`: first name and Municipio only.",
-    response_model=list[ListedMember],
+    response_model=Page[ListedMember],
     responses=problem_responses(404),
 )
 async def public_members(
     assembly_id: AssemblyId,
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     ctx: Annotated[Context, Depends(get_ctx)],
-) -> list[ListedMember]:
+) -> Page[ListedMember]:
     async with uow:
-        return [
-            ListedMember(**m) for m in await service.listed_members(assembly_id, ctx=ctx, uow=uow)
-        ]
+        members = await service.listed_members(assembly_id, ctx=ctx, uow=uow)
+    return Page[ListedMember](items=[ListedMember(**m) for m in members])

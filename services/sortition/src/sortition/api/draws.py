@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from common.auth import Principal, require_roles
 from common.db import UnitOfWork
 from common.http.deps import get_uow
+from common.http.pagination import Page
 from common.http.problems import problem_responses
 from sortition.service import draws as service
 from sortition.service import replacements
@@ -276,17 +277,19 @@ async def replace(
     "/{round_id}/replacements",
     operation_id="rounds-replacements-list",
     summary="List a round's replacements",
-    response_model=list[Replacement],
+    response_model=Page[Replacement],
     responses=problem_responses(401, 403, 404),
 )
 async def list_replacements(
     round_id: RoundId,
     _: Annotated[Principal, Depends(auditors)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
-) -> list[Replacement]:
+) -> Page[Replacement]:
     async with uow:
         rows = await replacements.list_replacements(round_id, uow=uow)
-    return [Replacement.model_validate(r, from_attributes=True) for r in rows]
+    return Page[Replacement](
+        items=[Replacement.model_validate(r, from_attributes=True) for r in rows]
+    )
 
 
 class ValueComposition(BaseModel):
