@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.crypto import FieldCipher
@@ -28,6 +29,14 @@ class Context:
             cipher=FieldCipher(keys),
             trusted_proxies=networks(settings.trusted_proxies),
         )
+
+    def note(self, sealed: str | None, *, readable: bool) -> dict[str, Any]:
+        """An operator's sealed note as a reader may see it: opened when ``readable``,
+        else only said to exist (``note_withheld``)."""
+        return {
+            "note": self.cipher.open(sealed) if readable and sealed else None,
+            "note_withheld": sealed is not None and not readable,
+        }
 
 
 def today() -> date:

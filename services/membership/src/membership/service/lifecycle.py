@@ -168,8 +168,7 @@ async def history(
             to_state=r.to_state,
             actor=r.actor,
             reason=r.reason,
-            note=ctx.cipher.open(r.note_sealed) if open_notes and r.note_sealed else None,
-            note_withheld=r.note_sealed is not None and not open_notes,
+            **ctx.note(r.note_sealed, readable=open_notes),
             at=r.at,
         )
         for r in rows

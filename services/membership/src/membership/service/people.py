@@ -250,8 +250,7 @@ async def reads(
             respondent_id=r.respondent_id,
             round_id=r.round_id,
             action=r.action,
-            note=ctx.cipher.open(r.note_sealed) if open_notes and r.note_sealed else None,
-            note_withheld=r.note_sealed is not None and not open_notes,
+            **ctx.note(r.note_sealed, readable=open_notes),
             at=r.at,
         )
         for r in rows
