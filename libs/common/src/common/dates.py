@@ -7,10 +7,19 @@ refuses it (and ``20270131``, ``1e9``) with a 422 naming the field.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, WithJsonSchema
+
+#: The assembly's dates (terms, deadlines, a letter's validity) are Milan's.
+MILAN = ZoneInfo("Europe/Rome")
+
+
+def milan_today() -> date:
+    return datetime.now(MILAN).date()
+
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -4,15 +4,13 @@ personal data, and the local date."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from common.crypto import FieldCipher
+from common.dates import milan_today
 from common.http.clients import Network, networks
 from membership.config import MembershipSettings
-
-MILAN = ZoneInfo("Europe/Rome")
 
 
 @dataclass(frozen=True)
@@ -41,4 +39,4 @@ class Context:
 
 def today() -> date:
     """Dates of the assembly (terms, deadlines, expiry) are Milan's."""
-    return datetime.now(MILAN).date()
+    return milan_today()

@@ -16,11 +16,12 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
+from common.dates import MILAN
 from common.db import UnitOfWork
 from common.errors import NotFound, PermanentEventError
 from common.events.envelope import Event
 from membership.adapters.tables import exports, invitations, personal_data_reads, rounds
-from membership.context import MILAN, Context
+from membership.context import Context
 from membership.domain.codes import digest, new_code, normalise
 from membership.service.rounds import round_cohort
 

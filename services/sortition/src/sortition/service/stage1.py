@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
 
+from common.dates import milan_today
 from common.db import UnitOfWork
 from common.errors import Conflict, DomainError, Invalid, NotFound
 from common.rotation import resolve_cohort
@@ -53,7 +53,6 @@ BATCH_ROWS = 50_000
 EVENT_BATCH = 500
 MAX_INVITATIONS = 100_000
 
-MILAN = ZoneInfo("Europe/Rome")  # the assembly's dates are Milan's
 Progress = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -423,7 +422,7 @@ async def _check_lead_time(round_: Any, *, lead_days: int, uow: UnitOfWork) -> N
     cohort = resolve_cohort(policy, round_.cohort) if policy else None
     if cohort is None:
         return
-    left = (cohort.training_starts_on - datetime.now(MILAN).date()).days
+    left = (cohort.training_starts_on - milan_today()).days
     if left < lead_days:
         raise Conflict(
             f"Cohort {cohort.label}'s training starts on {cohort.training_starts_on}, in "
