@@ -249,6 +249,13 @@ def _document_common_problems(schema: dict[str, Any]) -> None:
                 statuses += [401, 403]
             if operation.get("parameters"):
                 statuses.append(422)
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
+                    # Optional to FastAPI (so that a missing one is our 428, not a 422),
+                    # required to a client.
+                    parameter["required"] = True
+                    parameter["schema"] = {"type": "string", "examples": ['"3"']}
+                    statuses += [412, 428]
             if "{" in path:
                 statuses.append(404)  # the named record does not exist
             if "requestBody" in operation:
