@@ -47,11 +47,13 @@ def cmd_run(settings: StackSettings, _: argparse.Namespace) -> int:
             and not (pg_data / "postmaster.pid").exists()
         ):
             busy.append(settings.embedded_postgres_port)
-        programs.append(Program("postgres", [python, "-m", "devstack", "postgres"]))
+        programs.append(
+            Program("postgres", [python, "-m", "devstack", "postgres"], infrastructure=True)
+        )
     if settings.nats_url is None:
         if _port_in_use(settings.embedded_nats_port):
             busy.append(settings.embedded_nats_port)
-        programs.append(Program("nats", [python, "-m", "devstack", "nats"]))
+        programs.append(Program("nats", [python, "-m", "devstack", "nats"], infrastructure=True))
     if busy:
         _say(f"Ports already in use: {', '.join(map(str, busy))}. Is another `make run` going?")
         return 1

@@ -3,8 +3,9 @@
 Each process's output is prefixed with its name. A process that dies is started again,
 after a backoff that doubles from one second up to thirty (back to one once it has run a
 minute), and the supervisor says which one died, how, and when it comes back. The stack
-stops only on Ctrl-C or SIGTERM: every process gets SIGTERM, and SIGKILL if it is still
-there after the grace period. Each process's pid is in ``<DATA_DIR>/pids/<name>.pid``.
+stops only on Ctrl-C or SIGTERM: the services get SIGTERM, then PostgreSQL and NATS, each
+SIGKILL if it is still there after the grace period. Each process's pid is in
+``<DATA_DIR>/pids/<name>.pid`` while it runs.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 class Program:
     name: str
     command: Sequence[str]
+    #: Stopped after the others (PostgreSQL, NATS), so that the services stop cleanly.
+    infrastructure: bool = False
 
 
 @dataclass
@@ -105,6 +108,14 @@ class Supervisor:
             backoff = min(MAX_BACKOFF, backoff * 2)
 
     async def _stop_all(self, running: list[_Running]) -> None:
+        """The services first, then what they depend on; each wave SIGTERM, then SIGKILL
+        after the grace period."""
+        for infrastructure in (False, True):
+            await self._stop([r for r in running if r.program.infrastructure is infrastructure])
+        for r in running:
+            (self.pid_dir / f"{r.program.name}.pid").unlink(missing_ok=True)
+
+    async def _stop(self, running: list[_Running]) -> None:
         alive = [r.process for r in running if r.process and r.process.returncode is None]
         for process in alive:  # the process itself: it stops its own children
             with contextlib.suppress(ProcessLookupError):
