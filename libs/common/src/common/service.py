@@ -231,6 +231,18 @@ def _register_problem_schema(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Retry safely: the same key with the same body returns the first response "
+    "(marked `Idempotent-Replayed: true`), also while the first is still running; the same "
+    "key with another body is a 422. 1 to 200 printable characters; kept 24 hours.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "example": "registration-7f3c2a",
+}
+
+
 def _document_common_problems(schema: dict[str, Any]) -> None:
     """What every route may answer whatever it does, documented on every operation as
     the problem documents they are (FastAPI's own 422 is a plain JSON schema of its own):
@@ -241,7 +253,7 @@ def _document_common_problems(schema: dict[str, Any]) -> None:
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     }
     for path, item in schema.get("paths", {}).items():
-        for operation in item.values():
+        for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             statuses = [503]
@@ -249,6 +261,8 @@ def _document_common_problems(schema: dict[str, Any]) -> None:
                 statuses += [401, 403]
             if operation.get("parameters"):
                 statuses.append(422)
+            if method == "post" and path.startswith("/v1/"):
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
                     # Optional to FastAPI (so that a missing one is our 428, not a 422),
