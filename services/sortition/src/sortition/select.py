@@ -16,7 +16,8 @@ from sortition.domain.transparent import round_uniform
 Algorithm = Literal["leximin", "legacy"]
 #: Raised whenever the same inputs and seed can give another lottery or panel: a round is
 #: drawn, and verified, only with the version it was committed to. 2: panels by exchanges.
-ALGORITHM_VERSION = "2"
+#: 3: the transparent rounding bounded by nodes, not seconds (its panels may differ).
+ALGORITHM_VERSION = "3"
 
 
 @dataclass(frozen=True)

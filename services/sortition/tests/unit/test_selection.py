@@ -4,8 +4,10 @@ reproducible from the seed."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -517,3 +519,27 @@ def test_many_features_and_households_reach_the_relaxation_bound() -> None:
     assert_valid_lottery(instance, selection)
     expected = (target / program.classes.sizes).min()
     assert selection.as_json()["min_probability"] == pytest.approx(expected, abs=1e-6)
+
+
+def _burn(until: float) -> None:
+    while time.monotonic() < until:
+        pass
+
+
+def test_a_transparent_draw_is_the_same_on_a_busy_machine():
+    """The rounding's budget is work, not seconds: with both cores kept busy by other
+    processes, the transparent lottery and its draw are the same as on a quiet machine."""
+    instance = load("example_large_200", 200)
+    quiet = select(instance, seed="7", transparent=50)
+    until = time.monotonic() + 120
+    burners = [multiprocessing.Process(target=_burn, args=(until,)) for _ in range(4)]
+    for burner in burners:
+        burner.start()
+    try:
+        busy = select(instance, seed="7", transparent=50)
+    finally:
+        for burner in burners:
+            burner.terminate()
+            burner.join()
+    assert busy.lottery == quiet.lottery
+    assert busy.as_json()["panel"] == quiet.as_json()["panel"]

@@ -3,7 +3,9 @@ NeurIPS 2021), so that the final pick can be one public draw of a number from 1 
 
 Multiplicities are chosen by an integer program that keeps every person's probability as
 close as possible to the exact lottery's (it minimises the largest deviation), starting
-from the largest-remainder rounding, under a time limit.
+from the largest-remainder rounding, within a budget of branch-and-bound nodes. The budget
+is counted in work, never in seconds, and the solver runs on one thread with a fixed seed:
+a re-run on a slower or busier machine gives the same panels.
 """
 
 from __future__ import annotations
@@ -14,8 +16,13 @@ import numpy as np
 from sortition.domain.lottery import Lottery
 from sortition.domain.solver import INF, quiet
 
+#: Branch-and-bound nodes the rounding may explore (work, not time: see the module's text).
+MAX_NODES = 2000
 
-def round_uniform(lottery: Lottery, pool_size: int, m: int, *, seconds: float = 3.0) -> Lottery:
+
+def round_uniform(
+    lottery: Lottery, pool_size: int, m: int, *, max_nodes: int = MAX_NODES
+) -> Lottery:
     if m < 1:
         raise ValueError("the number of panels must be at least 1")
     weights = np.array(lottery.probabilities)
@@ -27,7 +34,7 @@ def round_uniform(lottery: Lottery, pool_size: int, m: int, *, seconds: float = 
         counts[j] += 1
     J = len(weights)
     h = quiet()
-    h.setOptionValue("time_limit", seconds)
+    h.setOptionValue("mip_max_nodes", max_nodes)
     h.addVars(J, np.zeros(J), np.full(J, float(m)))
     h.changeColsIntegrality(
         J, np.arange(J, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * J)
