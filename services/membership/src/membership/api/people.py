@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,7 +27,7 @@ operator = require_roles("operator")
 read_roles = require_roles("operator", "auditor")
 
 RespondentId = Annotated[uuid.UUID, Path(description="The person's pseudonymous id.")]
-State = Literal[states.STATES]  # type: ignore[valid-type]
+State = states.State
 
 
 class Person(BaseModel):
@@ -36,7 +36,7 @@ class Person(BaseModel):
     respondent_id: uuid.UUID
     round_id: uuid.UUID
     assembly_id: uuid.UUID
-    state: str
+    state: State
     version: int
     features: dict[str, str]
     channel: str

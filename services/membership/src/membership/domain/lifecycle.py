@@ -3,35 +3,40 @@ transitions allowed between them. Pure domain."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from common.errors import Conflict
 
-REGISTERED = "registered"
-NOT_SELECTED = "not_selected"
-RESERVE = "reserve"
-SELECTED = "selected"
-CONTACTED = "contacted"
-CONFIRMED = "confirmed"
-DECLINED = "declined"
-UNREACHABLE = "unreachable"
-TRAINED = "trained"
-ACTIVE = "active"
-COMPLETED = "completed"
-WITHDRAWN = "withdrawn"
 
-STATES = (
-    REGISTERED,
-    NOT_SELECTED,
-    RESERVE,
-    SELECTED,
-    CONTACTED,
-    CONFIRMED,
-    DECLINED,
-    UNREACHABLE,
-    TRAINED,
-    ACTIVE,
-    COMPLETED,
-    WITHDRAWN,
-)
+class State(StrEnum):
+    REGISTERED = "registered"
+    NOT_SELECTED = "not_selected"
+    RESERVE = "reserve"
+    SELECTED = "selected"
+    CONTACTED = "contacted"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    UNREACHABLE = "unreachable"
+    TRAINED = "trained"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+REGISTERED = State.REGISTERED
+NOT_SELECTED = State.NOT_SELECTED
+RESERVE = State.RESERVE
+SELECTED = State.SELECTED
+CONTACTED = State.CONTACTED
+CONFIRMED = State.CONFIRMED
+DECLINED = State.DECLINED
+UNREACHABLE = State.UNREACHABLE
+TRAINED = State.TRAINED
+ACTIVE = State.ACTIVE
+COMPLETED = State.COMPLETED
+WITHDRAWN = State.WITHDRAWN
+
+STATES = tuple(State)
 
 #: From each state, where it may go. Withdrawal is possible at any point after
 #: confirmation; a reserve is selected when a replacement draw picks them.

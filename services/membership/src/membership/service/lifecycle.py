@@ -323,7 +323,7 @@ async def run_schedule(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) -
             "the term ended",
         ),
     ]
-    done = {}
+    done: dict[str, int] = {}
     for conditions, target, reason in rules:
         moved = 0
         while True:

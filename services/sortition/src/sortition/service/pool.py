@@ -16,25 +16,13 @@ from sqlalchemy.dialects.postgresql import insert
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid, PermanentEventError
 from common.events.envelope import Event
-from sortition.adapters.tables import draws, late_registrations, respondents, rounds
+from sortition.adapters.tables import late_registrations, respondents, rounds
 from sortition.domain.feasibility import Feasibility, check_feasibility
 from sortition.domain.instance import Instance, InstanceError, build_instance, read_people_csv
-from sortition.service.rounds import get_quotas
+from sortition.service.rounds import ensure_open, get_quotas
 
 log = logging.getLogger(__name__)
 MAX_POOL = 100_000
-
-
-async def ensure_open(round_id: uuid.UUID, *, uow: UnitOfWork) -> None:
-    """The pool and quotas are frozen once the round is committed."""
-    committed = (
-        await uow.session.execute(sa.select(draws.c.round_id).where(draws.c.round_id == round_id))
-    ).first()
-    if committed is not None:
-        raise Conflict(
-            "The round is committed: its pool and quotas can no longer change.",
-            slug="round-committed",
-        )
 
 
 async def import_pool(

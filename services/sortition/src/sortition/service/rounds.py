@@ -16,7 +16,7 @@ from common.errors import Conflict, Invalid, NotFound
 from common.http.etag import check_if_match
 from common.http.pagination import PageParams, keyset_page, page_of
 from common.rotation import RotationPolicy, cohort, parse_cohort, resolve_cohort
-from sortition.adapters.tables import assemblies, quotas, rounds
+from sortition.adapters.tables import assemblies, draws, quotas, rounds
 from sortition.domain.instance import InstanceError, Quota, check_quotas
 from sortition.service.assemblies import rotation_of
 
@@ -54,6 +54,18 @@ def cohort_label(given: str, policy: RotationPolicy | None) -> str:
             slug="cohort-not-in-calendar",
         )
     return found.label
+
+
+async def ensure_open(round_id: uuid.UUID, *, uow: UnitOfWork) -> None:
+    """The pool and quotas are frozen once the round is committed."""
+    committed = (
+        await uow.session.execute(sa.select(draws.c.round_id).where(draws.c.round_id == round_id))
+    ).first()
+    if committed is not None:
+        raise Conflict(
+            "The round is committed: its pool and quotas can no longer change.",
+            slug="round-committed",
+        )
 
 
 async def open_round(cmd: OpenRound, *, uow: UnitOfWork) -> Any:
@@ -146,8 +158,6 @@ async def set_quotas(
     if current is None:
         raise NotFound("No selection round with that id.")
     check_if_match(if_match, version=current.version)
-    from sortition.service.pool import ensure_open
-
     await ensure_open(round_id, uow=uow)
     try:
         new = read()
