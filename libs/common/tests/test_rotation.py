@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from common.errors import Invalid
+from common.errors import InvalidValue
 from common.rotation import RotationPolicy, calendar, parse_cohort, resolve_cohort
 
 PILOT = RotationPolicy(
@@ -28,7 +28,7 @@ def test_one_spelling_per_cohort(given, label):
 
 @pytest.mark.parametrize("given", ["2027", "0", "1000", "spring", "2027-13", "2027-1", "2027-A"])
 def test_ambiguous_names_are_refused(given):
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(InvalidValue) as refused:
         parse_cohort(given)
     assert refused.value.slug == "ambiguous-cohort"
 

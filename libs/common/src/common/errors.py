@@ -1,4 +1,11 @@
-"""Domain errors. Raised below the API, turned into RFC 9457 problems at the edge."""
+"""Errors a client can act upon, turned into RFC 9457 problems at the edge.
+
+Two families. Domain modules (pure: no framework, no HTTP) raise a :class:`RuleBroken`
+kind, which says what rule the input or the state breaks, with a stable slug and no
+status; :func:`common.http.problems.install_problem_handlers` maps each kind to its
+status, once. The use cases and routes may also raise a :class:`DomainError`, which
+carries its status itself (a 404 for a missing record, a 412 for a stale ETag).
+"""
 
 from __future__ import annotations
 
@@ -69,6 +76,29 @@ class TooManyRequests(DomainError):
 
 class ServiceUnavailable(DomainError):
     status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
+class RuleBroken(Exception):
+    """A domain rule the request breaks. ``slug`` names it; the edge chooses the status."""
+
+    slug: str = "rule-broken"
+
+    def __init__(self, detail: str, *, slug: str) -> None:
+        super().__init__(detail)
+        self.slug = slug
+        self.detail = detail
+
+    @property
+    def code(self) -> str:  # the name the sortition domain has always used
+        return self.slug
+
+
+class InvalidValue(RuleBroken):
+    """The input itself cannot be: a quota that cannot sum up, a cohort that names none."""
+
+
+class StateConflict(RuleBroken):
+    """The input is fine, but not now: a transition the lifecycle does not allow."""
 
 
 class PermanentEventError(Exception):

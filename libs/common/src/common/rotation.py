@@ -11,7 +11,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from common.errors import Invalid
+from common.errors import InvalidValue
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,14 @@ class Cohort:
 
 def cohort(policy: RotationPolicy, number: int) -> Cohort:
     if policy.first_cohort_starts_on is None:
-        raise Invalid(
+        raise InvalidValue(
             "The assembly has no date for its first cohort: set rotation.first_cohort_starts_on.",
             slug="calendar-not-set",
         )
     if number < 1:
-        raise Invalid("Cohorts are numbered from 1.", slug="invalid-cohort")
+        raise InvalidValue("Cohorts are numbered from 1.", slug="invalid-cohort")
     if policy.cohorts is not None and number > policy.cohorts:
-        raise Invalid(
+        raise InvalidValue(
             f"The assembly has {policy.cohorts} cohort(s) in all, not {number}.",
             slug="cohort-not-in-calendar",
         )
@@ -76,7 +76,7 @@ def cohort(policy: RotationPolicy, number: int) -> Cohort:
         ends = add_months(starts, policy.term_months) - timedelta(days=1)
         training = starts - timedelta(weeks=policy.training_weeks)
     except (OverflowError, ValueError) as exc:  # past year 9999 or before year 1
-        raise Invalid(
+        raise InvalidValue(
             f"Cohort {number} would start outside the calendar's years.",
             slug="cohort-not-in-calendar",
         ) from exc
@@ -97,7 +97,7 @@ def calendar(policy: RotationPolicy, *, start: date, end: date) -> list[Cohort]:
     while policy.cohorts is None or number <= policy.cohorts:
         try:
             c = cohort(policy, number)
-        except Invalid as exc:
+        except InvalidValue as exc:
             if exc.slug != "cohort-not-in-calendar":
                 raise
             return found  # the calendar's years are over
@@ -143,7 +143,7 @@ def parse_cohort(label: str) -> CohortName:
             return CohortName(month=(int(month[1]), int(month[2])))
     elif number := _NUMBER.match(text):
         return CohortName(number=int(number[1]))
-    raise Invalid(
+    raise InvalidValue(
         f"{label!r} names no cohort: give the cohort's number (1 to {MAX_COHORT_NUMBER}) or "
         "the month its term starts (YYYY-MM). A bare year such as 2027 could be either.",
         slug="ambiguous-cohort",
@@ -157,7 +157,7 @@ def resolve_cohort(policy: RotationPolicy, label: str) -> Cohort | None:
         return None
     try:
         name = parse_cohort(label)
-    except Invalid:
+    except InvalidValue:
         return None
     if name.number is not None:
         number = name.number
@@ -172,5 +172,5 @@ def resolve_cohort(policy: RotationPolicy, label: str) -> Cohort | None:
         return None
     try:
         return cohort(policy, number)
-    except Invalid:
+    except InvalidValue:
         return None

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from common.errors import Invalid
+from common.errors import InvalidValue
 from membership.domain.assemblies import (
     RotationPolicy,
     add_months,
@@ -76,7 +76,7 @@ def test_months_end_on_their_last_day():
 
 def test_no_calendar_without_a_first_date():
     undated = RotationPolicy(45, 3, 6, 2)
-    with pytest.raises(Invalid) as raised:
+    with pytest.raises(InvalidValue) as raised:
         calendar(undated, start=date(2024, 1, 1), end=date(2024, 12, 31))
     assert raised.value.slug == "calendar-not-set"
     assert resolve_cohort(undated, "1") is None

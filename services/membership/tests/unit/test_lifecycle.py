@@ -2,7 +2,7 @@
 
 import pytest
 
-from common.errors import Conflict
+from common.errors import StateConflict
 from membership.domain import lifecycle as s
 
 ALLOWED = [
@@ -37,7 +37,7 @@ def test_allowed(current, target):
     [(a, b) for a in s.STATES for b in s.STATES if (a, b) not in ALLOWED],
 )
 def test_everything_else_is_refused(current, target):
-    with pytest.raises(Conflict) as raised:
+    with pytest.raises(StateConflict) as raised:
         s.check_transition(current, target)
     assert raised.value.slug == "invalid-transition"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from common.errors import Invalid
+from common.errors import InvalidValue
 from membership.domain.assemblies import RotationPolicy, check_rotation
 
 
@@ -25,7 +25,7 @@ def test_model_since_2024_ninety_a_year_for_twelve_months():
     [(90, 45, 3, 4), (90, 40, 3, 6), (90, 90, 6, 12)],
 )
 def test_cohorts_that_do_not_fill_the_seats_exactly_are_refused(seats, size, interval, term):
-    with pytest.raises(Invalid):
+    with pytest.raises(InvalidValue):
         check_rotation(
             seats,
             RotationPolicy(

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from common.errors import DomainError
+from common.errors import DomainError, InvalidValue, RuleBroken, StateConflict
 from common.logs import request_id_var
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -33,6 +33,13 @@ _SLUG_FOR_STATUS = {
     429: "too-many-requests",
     500: "internal-error",
     503: "service-unavailable",
+}
+
+
+#: The status of each kind of broken domain rule, decided here, once.
+RULE_STATUSES: dict[type[RuleBroken], tuple[int, str]] = {
+    InvalidValue: (422, "Invalid request"),
+    StateConflict: (409, "Conflict"),
 }
 
 
@@ -149,6 +156,17 @@ def install_problem_handlers(app: FastAPI) -> None:
             errors=errors,
         )
 
+    def on_rule_broken(status: int, title: str) -> Any:
+        async def handle(request: Request, exc: Exception) -> JSONResponse:
+            assert isinstance(exc, RuleBroken)
+            return problem_response(
+                status, slug=exc.slug, title=title, detail=exc.detail, instance=request.url.path
+            )
+
+        return handle
+
+    for kind, (status, title) in RULE_STATUSES.items():
+        app.add_exception_handler(kind, on_rule_broken(status, title))
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from common.errors import Conflict
+from common.errors import StateConflict
 
 
 class State(StrEnum):
@@ -65,10 +65,10 @@ MANUAL = frozenset({CONTACTED, CONFIRMED, DECLINED, UNREACHABLE, TRAINED, ACTIVE
 
 def check_transition(current: str, target: str) -> None:
     if target not in TRANSITIONS:
-        raise Conflict(f"{target!r} is not a lifecycle state.", slug="unknown-state")
+        raise StateConflict(f"{target!r} is not a lifecycle state.", slug="unknown-state")
     if target not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(TRANSITIONS[current])) or "none: it is final"
-        raise Conflict(
+        raise StateConflict(
             f"A person who is {current} cannot become {target} (from {current}: {allowed}).",
             slug="invalid-transition",
         )

@@ -21,7 +21,7 @@ from common.http.etag import IfMatch, etag_of
 from common.http.negotiation import choose
 from common.http.problems import problem_responses
 from sortition.adapters.membership import MembershipClient
-from sortition.domain.instance import InstanceError, Quota, quotas_from_shares, read_quotas_csv
+from sortition.domain.instance import Quota, quotas_from_shares, read_quotas_csv
 from sortition.service import rounds as service
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
@@ -92,8 +92,6 @@ def _parse(body: bytes, media: str) -> list[Quota]:
             return read_quotas_csv(body.decode("utf-8-sig"))
         parsed = Quotas.model_validate_json(body or b"{}")
         return [Quota(q.feature, q.value, q.min, q.max) for q in parsed.quotas]
-    except InstanceError as exc:
-        raise Invalid(str(exc), slug=exc.code) from exc
     except UnicodeDecodeError as exc:
         raise Invalid("The CSV is not UTF-8.", slug="invalid-quotas-csv") from exc
     except ValidationError as exc:
@@ -243,15 +241,12 @@ async def from_shares(
     continuing = None
     if body.rotation_aware:
         continuing = await continuing_members(request, round_)
-    try:
-        items = quotas_from_shares(
-            round_.panel_size,
-            body.shares,
-            tolerance_seats=body.tolerance_seats,
-            continuing=continuing,
-        )
-    except InstanceError as exc:
-        raise Invalid(str(exc), slug=exc.code) from exc
+    items = quotas_from_shares(
+        round_.panel_size,
+        body.shares,
+        tolerance_seats=body.tolerance_seats,
+        continuing=continuing,
+    )
     async with uow:
         row, saved = await service.set_quotas(
             round_id,

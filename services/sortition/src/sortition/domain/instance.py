@@ -15,13 +15,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from common.errors import InvalidValue
 
-class InstanceError(ValueError):
+
+class InstanceError(InvalidValue):
     """The input cannot make a selection instance; ``code`` names the kind of problem."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, slug=code)
 
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
 from common.db import UnitOfWork
-from common.errors import Conflict, Invalid, PermanentEventError
+from common.errors import Conflict, PermanentEventError
 from common.events.envelope import Event
 from sortition.adapters.tables import late_registrations, respondents, rounds
 from sortition.domain.feasibility import Feasibility, check_feasibility
@@ -37,19 +37,16 @@ async def import_pool(
     await ensure_open(round_id, uow=uow)
     if not quotas:
         raise Conflict("Set the round's quotas before its pool.", slug="quotas-missing")
-    try:
-        rows = read_people_csv(csv_text)
-        if len(rows) > MAX_POOL:
-            raise InstanceError("pool-too-large", f"A pool has at most {MAX_POOL} people.")
-        instance = build_instance(
-            panel_size=round_.panel_size,
-            quotas=quotas,
-            people=rows,
-            id_column=id_column,
-            household_column=household_column,
-        )
-    except InstanceError as exc:
-        raise Invalid(str(exc), slug=exc.code) from exc
+    rows = read_people_csv(csv_text)
+    if len(rows) > MAX_POOL:
+        raise InstanceError("pool-too-large", f"A pool has at most {MAX_POOL} people.")
+    instance = build_instance(
+        panel_size=round_.panel_size,
+        quotas=quotas,
+        people=rows,
+        id_column=id_column,
+        household_column=household_column,
+    )
     await uow.session.execute(sa.delete(respondents).where(respondents.c.round_id == round_id))
     await uow.session.execute(
         sa.insert(respondents),
@@ -135,15 +132,12 @@ async def load_instance(round_id: uuid.UUID, *, uow: UnitOfWork) -> Instance:
         }
         for r in rows
     ]
-    try:
-        return build_instance(
-            panel_size=round_.panel_size,
-            quotas=quotas,
-            people=people,
-            household_column="\0household" if households else None,
-        )
-    except InstanceError as exc:
-        raise Invalid(str(exc), slug=exc.code) from exc
+    return build_instance(
+        panel_size=round_.panel_size,
+        quotas=quotas,
+        people=people,
+        household_column="\0household" if households else None,
+    )
 
 
 async def feasibility(round_id: uuid.UUID, *, uow: UnitOfWork) -> Feasibility:

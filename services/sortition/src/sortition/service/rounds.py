@@ -17,7 +17,7 @@ from common.http.etag import check_if_match
 from common.http.pagination import PageParams, keyset_page, page_of
 from common.rotation import RotationPolicy, cohort, parse_cohort, resolve_cohort
 from sortition.adapters.tables import assemblies, draws, quotas, rounds
-from sortition.domain.instance import InstanceError, Quota, check_quotas
+from sortition.domain.instance import Quota, check_quotas
 from sortition.service.assemblies import rotation_of
 
 ROUND_OPENED = "sortition.round.opened.v1"
@@ -159,11 +159,8 @@ async def set_quotas(
         raise NotFound("No selection round with that id.")
     check_if_match(if_match, version=current.version)
     await ensure_open(round_id, uow=uow)
-    try:
-        new = read()
-        check_quotas(current.panel_size, new)
-    except InstanceError as exc:
-        raise Invalid(str(exc), slug=exc.code) from exc
+    new = read()
+    check_quotas(current.panel_size, new)
     await uow.session.execute(sa.delete(quotas).where(quotas.c.round_id == round_id))
     await uow.session.execute(
         sa.insert(quotas),

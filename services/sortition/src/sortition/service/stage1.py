@@ -233,7 +233,7 @@ async def import_extract(
                 "finished_at": sa.func.clock_timestamp(),
             }
         )
-        raise Invalid(str(exc), slug=exc.code) from exc
+        raise
     except BaseException as exc:
         # The body was too large, the client went away, or the server is stopping: the
         # transaction rolls back.
@@ -503,12 +503,9 @@ async def draw(
         household_of=household_of,
         row_of=row_of,
     )
-    try:
-        drawn, taken = await asyncio.to_thread(
-            draw_invitations, extract_data, count=count, seed=seed, oversampling=factors
-        )
-    except InstanceError as exc:
-        raise Invalid(str(exc), slug=exc.code) from exc
+    drawn, taken = await asyncio.to_thread(
+        draw_invitations, extract_data, count=count, seed=seed, oversampling=factors
+    )
     del extract_data, stratum_of, household_of, row_of
 
     refs = {
