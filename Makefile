@@ -30,13 +30,13 @@ run: install ## Start PostgreSQL, NATS and the four services (Ctrl-C stops them)
 test: install ## Lint, type-check and run every test against real PostgreSQL and NATS
 	@$(UV) run --locked --quiet ruff check .
 	@$(UV) run --locked --quiet ruff format --check .
-	@$(UV) run --locked --quiet mypy libs/common/src services/membership/src services/sortition/src
+	@$(UV) run --locked --quiet mypy libs/common/src deploy/local/src services/membership/src services/sortition/src services/deliberation/src services/responses/src
 	@$(PYTHON) -m pytest -q
 
 lint: install ## ruff and mypy only
 	@$(UV) run --locked --quiet ruff check .
 	@$(UV) run --locked --quiet ruff format --check .
-	@$(UV) run --locked --quiet mypy libs/common/src services/membership/src services/sortition/src
+	@$(UV) run --locked --quiet mypy libs/common/src deploy/local/src services/membership/src services/sortition/src services/deliberation/src services/responses/src
 
 format: install ## Format and fix what ruff can
 	@$(UV) run --locked --quiet ruff format .
