@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import asyncpg
 import nats
 from event_helpers import plain
-from test_selection_flow import INTEGRATION, OPERATOR, PANEL, all_pages, letters, set_up
+from flow_support import INTEGRATION, OPERATOR, PANEL, all_pages, letters, set_up
 
 from common.events.streams import SERVICES, stream_name
 from devstack.pytest_plugin import auth_header, eventually

@@ -79,7 +79,7 @@ def test_accept_q_values_decide(accept, chosen):
 
 
 async def test_quotas_follow_the_q_values(start_service):
-    from test_quotas import open_round
+    from sortition_support import open_round
 
     sortition, round_ = await open_round(start_service)
     url = f"/v1/rounds/{round_['id']}/quotas"

@@ -8,24 +8,10 @@ import httpx
 import jwt
 import pytest
 from fastapi import APIRouter, Depends
+from problems_support import assert_problem
 
 from common.settings import AuthSettings
 from devstack.pytest_plugin import auth_header, eventually
-
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response: httpx.Response, status: int, slug: str | None = None) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    assert body["type"].startswith("urn:assemblea-clima:problem:")
-    assert body["title"]
-    assert body["request_id"] == response.headers["x-request-id"]
-    if slug is not None:
-        assert body["type"].endswith(":" + slug), body
-    return body
 
 
 async def test_errors_of_every_kind_are_problems(start_service):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from test_problems import assert_problem
+from problems_support import assert_problem
 
 from common.db.engine import create_engine
 from common.db.uow import uow_factory
@@ -68,7 +68,7 @@ async def test_bodies_are_capped_as_they_stream(start_service):
 
 
 async def test_an_upload_is_capped_while_it_streams(start_service):
-    from test_quotas import open_round
+    from sortition_support import open_round
 
     sortition, round_ = await open_round(start_service)
     _, sortition = await start_service("sortition", max_upload_bytes=200 * 1024)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from test_quotas import OPERATOR, open_round
+from sortition_support import OPERATOR, open_round
 
 from devstack.pytest_plugin import auth_header
 

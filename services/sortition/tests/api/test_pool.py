@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_quotas import OPERATOR, open_round
+from sortition_support import OPERATOR, open_round
 
 from devstack.pytest_plugin import auth_header
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
+from sortition_support import OPERATOR, open_round
 
-from devstack.pytest_plugin import auth_header, eventually
+from devstack.pytest_plugin import auth_header
 
-OPERATOR = auth_header("operator")
 QUOTAS = {
     "quotas": [
         {"feature": "gender", "value": "F", "min": 46, "max": 47},
@@ -16,27 +15,6 @@ QUOTAS = {
         {"feature": "municipio", "value": "M1", "min": 0, "max": 90},
     ]
 }
-
-
-async def open_round(start_service) -> tuple[httpx.AsyncClient, dict]:
-    _, sortition = await start_service("sortition")
-    _, membership = await start_service("membership")
-    assembly = await membership.post(
-        "/v1/assemblies",
-        json={
-            "name": {"it": "Assemblea", "en": "Assembly"},
-            "seats": 90,
-            "rotation": {"cohort_size": 90, "cohort_interval_months": 12, "term_months": 12},
-        },
-        headers=OPERATOR,
-    )
-    body = {"assembly_id": assembly.json()["id"], "cohort": "1", "panel_size": 90}
-
-    async def opened() -> dict | None:
-        response = await sortition.post("/v1/rounds", json=body, headers=OPERATOR)
-        return response.json() if response.status_code == 201 else None
-
-    return sortition, await eventually(opened)
 
 
 async def test_quotas_round_trip_as_json_and_csv(start_service):

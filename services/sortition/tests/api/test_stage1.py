@@ -3,49 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import random
 import uuid
 
 import asyncpg
 from event_helpers import plain
-from test_quotas import OPERATOR, open_round
+from sortition_support import CSV, HEADER, OPERATOR, drawn_events, extract, open_round
 
 from devstack.pytest_plugin import auth_header
-
-CSV = {**OPERATOR, "Content-Type": "text/csv"}
-HEADER = "person_ref,household_ref,age,gender,citizenship,municipio\n"
-
-
-def extract(rows: int, *, seed: int = 7) -> str:
-    rng = random.Random(seed)
-    lines, household = [HEADER], 0
-    for i in range(rows):
-        if rng.random() < 0.6:
-            household += 1
-        lines.append(
-            f"P{i:06d},H{household:06d},{rng.randint(5, 95)},{rng.choice('FM')},"
-            f"{rng.choices(['IT', 'EU', 'NONEU'], [80, 5, 15])[0]},M{rng.randint(1, 9)}\n"
-        )
-    return "".join(lines)
-
-
-async def drawn_events(nats_url: str, round_id: str, batches: int) -> list[dict]:
-    import nats
-
-    nc = await nats.connect(nats_url)
-    try:
-        js = nc.jetstream()
-        sub = await js.subscribe("sortition.invitations.drawn.v1", ordered_consumer=True)
-        events = []
-        while len(events) < batches:
-            message = await sub.next_msg(timeout=20)
-            data = json.loads(message.data)["data"]
-            if data["round_id"] == round_id:
-                events.append(data)
-        return events
-    finally:
-        await nc.close()
 
 
 async def test_extract_upload_with_progress_then_invitations(start_service, nats_server):
