@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sortition_support import extract
 
 from devstack.pytest_plugin import auth_header, eventually
+from sortition.adapters.membership import MembershipClient, get_membership
 
 OPERATOR = auth_header("operator")
 INTEGRATION = {
@@ -30,7 +31,8 @@ QUOTAS = (
 async def set_up(start_service, *, first_cohort: date, rotation=None, **membership_settings):
     sortition_app, sortition = await start_service("sortition")
     _, membership = await start_service("membership", schedule_seconds=0.3, **membership_settings)
-    sortition_app.state.membership_http = membership  # the real membership app
+    # sortition asks the real membership app, in this process
+    sortition_app.dependency_overrides[get_membership] = lambda: MembershipClient(membership)
     rotation = rotation or {"cohort_size": PANEL, "cohort_interval_months": 12, "term_months": 12}
     seats = rotation["cohort_size"] * rotation["term_months"] // rotation["cohort_interval_months"]
     assembly = await membership.post(

@@ -65,6 +65,11 @@ class ServiceDefinition:
     #: Long-running background work (schedules, retention), started with the relay and
     #: the consumers when ``run_workers`` is set and cancelled on shutdown.
     workers: Sequence[Callable[[FastAPI], Coroutine[Any, Any, None]]] = field(default_factory=tuple)
+    #: Clients the service holds for its whole life (another service's API): entered when
+    #: the app starts, closed when it stops.
+    resources: Sequence[Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]] = field(
+        default_factory=tuple
+    )
 
     def consumer_specs(self, settings: ServiceSettings) -> list[tuple[ConsumerSpec, Subscription]]:
         return [
@@ -127,7 +132,10 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         js = nc.jetstream(timeout=5)
         app.state.nats, app.state.jetstream = nc, js
         tasks: list[asyncio.Task[Any]] = []
+        resources = contextlib.AsyncExitStack()
         try:
+            for resource in definition.resources:
+                await resources.enter_async_context(resource(app))
             await ensure_stream(js, name)
             if settings.run_workers:
                 relay = OutboxRelay(
@@ -153,6 +161,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
             yield
         finally:
             await cancel_and_wait(tasks)
+            await resources.aclose()
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(5):
                     await nc.drain()

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from common.service import ServiceDefinition, Subscription
 from common.service import create_app as build
+from sortition.adapters.membership import membership_client
 from sortition.adapters.tables import platform
 from sortition.api import draws, pool, quotas, rounds, stage1
 from sortition.config import SortitionSettings
@@ -22,6 +23,7 @@ DEFINITION = ServiceDefinition(
     ),
     version="0.1.0",
     tables=platform,
+    resources=[membership_client],
     routers=[
         rounds.router,
         quotas.router,

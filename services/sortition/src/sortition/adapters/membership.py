@@ -3,9 +3,12 @@ when a cohort starts, for rotation-aware quotas."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
+from fastapi import FastAPI, Request
 
 from common.errors import Conflict, ServiceUnavailable
 
@@ -46,3 +49,20 @@ class MembershipClient:
             )
         by_feature: dict[str, dict[str, int]] = response.json()["by_feature"]
         return by_feature
+
+
+@contextlib.asynccontextmanager
+async def membership_client(app: FastAPI) -> AsyncIterator[None]:
+    """The one HTTP client to membership, for the app's life (a resource of the service)."""
+    settings = app.state.settings
+    async with httpx.AsyncClient(
+        base_url=settings.membership_url, timeout=settings.membership_timeout_seconds
+    ) as http:
+        app.state.membership = MembershipClient(http)
+        yield
+
+
+def get_membership(request: Request) -> MembershipClient:
+    """The membership client, as a dependency (tests override it with the real app's)."""
+    client: MembershipClient = request.app.state.membership
+    return client

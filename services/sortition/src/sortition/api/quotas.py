@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -20,7 +18,7 @@ from common.http.deps import get_uow
 from common.http.etag import IfMatch, etag_of
 from common.http.negotiation import choose
 from common.http.problems import problem_responses
-from sortition.adapters.membership import MembershipClient
+from sortition.adapters.membership import MembershipClient, get_membership
 from sortition.domain.instance import Quota, quotas_from_shares, read_quotas_csv
 from sortition.service import rounds as service
 
@@ -43,24 +41,6 @@ class Quotas(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quotas: list[QuotaItem] = Field(max_length=1000)
-
-
-async def continuing_members(request: Request, round_: Any) -> dict[str, dict[str, int]]:
-    """Asks membership at the configured address (tests may put the membership app's own
-    client in ``app.state.membership_http``), with the caller's token."""
-    settings = request.app.state.settings
-    async with contextlib.AsyncExitStack() as stack:
-        http: httpx.AsyncClient | None = getattr(request.app.state, "membership_http", None)
-        if http is None:
-            http = await stack.enter_async_context(
-                httpx.AsyncClient(
-                    base_url=settings.membership_url,
-                    timeout=settings.membership_timeout_seconds,
-                )
-            )
-        return await MembershipClient(http).continuing(
-            round_.assembly_id, round_.cohort, authorization=request.headers["authorization"]
-        )
 
 
 def _json(items: list[Quota]) -> Quotas:
@@ -234,13 +214,16 @@ async def from_shares(
     response: Response,
     _: Annotated[Principal, Depends(operator)],
     uow: Annotated[UnitOfWork, Depends(get_uow)],
+    membership: Annotated[MembershipClient, Depends(get_membership)],
     if_match: IfMatch = None,
 ) -> Any:
     async with uow:
         round_ = await service.get_round(round_id, uow=uow)
     continuing = None
-    if body.rotation_aware:
-        continuing = await continuing_members(request, round_)
+    if body.rotation_aware:  # asked with the caller's own token: membership decides
+        continuing = await membership.continuing(
+            round_.assembly_id, round_.cohort, authorization=request.headers["authorization"]
+        )
     items = quotas_from_shares(
         round_.panel_size,
         body.shares,
