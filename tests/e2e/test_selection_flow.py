@@ -647,3 +647,35 @@ async def test_no_letters_for_a_cohort_about_to_start(start_service):
     )
     assert late.status_code == 409, late.text
     assert late.json()["type"].endswith(":too-late-for-letters")
+
+
+async def test_an_export_whose_process_died_shows_as_interrupted(start_service, service_urls):
+    _, membership, _, round_id = await set_up(
+        start_service, first_cohort=milan_today() + timedelta(days=60)
+    )
+    await letters(membership, round_id)
+    started = await membership.post(f"/v1/rounds/{round_id}/exports", headers=OPERATOR)
+    export_id = started.headers["Location"].rsplit("/", 1)[1]
+
+    async def finished():
+        job = (await membership.get(started.headers["Location"], headers=OPERATOR)).json()
+        return job if job["status"] != "running" else None
+
+    await eventually(finished)
+    # what a process killed while writing the file leaves behind: running, and stale
+    connection = await asyncpg.connect(plain(service_urls["membership"]))
+    try:
+        await connection.execute(
+            "UPDATE membership.exports SET status = 'running', updated_at = now() - "
+            "interval '1 day' WHERE id = $1",
+            uuid.UUID(export_id),
+        )
+    finally:
+        await connection.close()
+    job = await membership.get(f"/v1/exports/{export_id}", headers=OPERATOR)
+    assert job.status_code == 200, job.text
+    assert job.json()["status"] == "interrupted"
+    assert job.json()["file"] is None
+    file = await membership.get(f"/v1/exports/{export_id}/file", headers=OPERATOR)
+    assert file.status_code == 409
+    assert file.json()["type"].endswith(":export-not-ready")

@@ -92,7 +92,7 @@ async def undeliverable(
 class Export(BaseModel):
     id: uuid.UUID
     round_id: uuid.UUID
-    status: str = Field(
+    status: service.ExportStatus = Field(
         description="`running`, `ready`, `failed`, or `interrupted` (its process stopped: "
         "ask for a new export)."
     )
@@ -114,7 +114,7 @@ def _export(row: Any) -> Export:
         percent=round(100 * row.done / row.total, 1) if row.total else 100.0,
         created_at=row.created_at,
         finished_at=row.finished_at,
-        file=f"/v1/exports/{row.id}/file" if row.status == "ready" else None,
+        file=f"/v1/exports/{row.id}/file" if row.status == service.ExportStatus.READY else None,
     )
 
 
@@ -187,7 +187,7 @@ async def export_file(
 ) -> Response:
     async with uow:
         row = await service.get_export(export_id, uow=uow)
-        if row.status != "ready":
+        if row.status is not service.ExportStatus.READY:
             raise Conflict(f"The export is {row.status}.", slug="export-not-ready")
         await service.record_download(row, actor=principal.subject, uow=uow)
     return Response(

@@ -9,7 +9,9 @@ import io
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -166,7 +168,7 @@ async def start_export(round_id: uuid.UUID, *, actor: str, uow: UnitOfWork) -> A
             .values(
                 id=uuid.uuid4(),
                 round_id=round_id,
-                status="running",
+                status=ExportStatus.RUNNING,
                 total=total,
                 requested_by=actor,
             )
@@ -218,7 +220,7 @@ async def run_export(
                 values: dict[str, Any] = {"done": done, "updated_at": sa.func.now()}
                 if last:
                     values |= {
-                        "status": "ready",
+                        "status": ExportStatus.READY,
                         "content": out.getvalue(),
                         "finished_at": sa.func.now(),
                         "total": done,
@@ -237,19 +239,50 @@ async def run_export(
             await uow.session.execute(
                 sa.update(exports)
                 .where(exports.c.id == export_id)
-                .values(status="failed", finished_at=sa.func.now(), updated_at=sa.func.now())
+                .values(
+                    status=ExportStatus.FAILED, finished_at=sa.func.now(), updated_at=sa.func.now()
+                )
             )
             await uow.commit()
 
 
-async def get_export(export_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
+class ExportStatus(StrEnum):
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # its process stopped: ask for a new one
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    id: uuid.UUID
+    round_id: uuid.UUID
+    status: ExportStatus
+    total: int
+    done: int
+    content: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+async def get_export(export_id: uuid.UUID, *, uow: UnitOfWork) -> ExportJob:
     row = (await uow.session.execute(sa.select(exports).where(exports.c.id == export_id))).first()
     if row is None:
         raise NotFound("No export with that id.", slug="export-not-found")
     now = (await uow.session.execute(sa.select(sa.func.now()))).scalar_one()
-    if row.status == "running" and now - row.updated_at > STALE_EXPORT:
-        row = row._replace(status="interrupted")  # its process stopped: ask for a new one
-    return row
+    status = ExportStatus(row.status)
+    if status is ExportStatus.RUNNING and now - row.updated_at > STALE_EXPORT:
+        status = ExportStatus.INTERRUPTED
+    return ExportJob(
+        id=row.id,
+        round_id=row.round_id,
+        status=status,
+        total=row.total,
+        done=row.done,
+        content=row.content,
+        created_at=row.created_at,
+        finished_at=row.finished_at,
+    )
 
 
 async def record_download(export: Any, *, actor: str, uow: UnitOfWork) -> None:
