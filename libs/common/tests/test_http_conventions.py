@@ -97,15 +97,9 @@ async def test_quotas_follow_the_q_values(start_service):
 
 async def test_a_405_names_every_method_of_the_path(start_service):
     _, client = await start_service("membership")
-    created = await client.post(
-        "/v1/assemblies",
-        json={
-            "name": {"it": "A", "en": "A"},
-            "seats": 90,
-            "rotation": {"cohort_size": 90, "cohort_interval_months": 12, "term_months": 12},
-        },
-        headers=OPERATOR,
-    )
+    from sortition_support import ASSEMBLY
+
+    created = await client.post("/v1/assemblies", json=ASSEMBLY, headers=OPERATOR)
     response = await client.delete(f"/v1/assemblies/{created.json()['id']}", headers=OPERATOR)
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD, PUT"

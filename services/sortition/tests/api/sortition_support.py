@@ -11,20 +11,18 @@ import httpx
 from devstack.pytest_plugin import auth_header, eventually
 
 OPERATOR = auth_header("operator")
+#: A yearly assembly of 90 without a calendar: enough to open rounds for it.
+ASSEMBLY = {
+    "name": {"it": "Assemblea", "en": "Assembly"},
+    "seats": 90,
+    "rotation": {"cohort_size": 90, "cohort_interval_months": 12, "term_months": 12},
+}
 
 
 async def open_round(start_service) -> tuple[httpx.AsyncClient, dict]:
     _, sortition = await start_service("sortition")
     _, membership = await start_service("membership")
-    assembly = await membership.post(
-        "/v1/assemblies",
-        json={
-            "name": {"it": "Assemblea", "en": "Assembly"},
-            "seats": 90,
-            "rotation": {"cohort_size": 90, "cohort_interval_months": 12, "term_months": 12},
-        },
-        headers=OPERATOR,
-    )
+    assembly = await membership.post("/v1/assemblies", json=ASSEMBLY, headers=OPERATOR)
     body = {"assembly_id": assembly.json()["id"], "cohort": "1", "panel_size": 90}
 
     async def opened() -> dict | None:

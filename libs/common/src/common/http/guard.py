@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.auth import TokenVerifier
 from common.errors import DomainError
+from common.http.operations import Operation, operations_of
 from common.http.problems import problem_response
 
 JSON = "application/json"
@@ -51,49 +52,6 @@ def media_type(scope: Scope) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class _Operation:
-    pattern: re.Pattern[str]
-    method: str
-    #: The request media types the operation documents; None when it takes no body.
-    media_types: frozenset[str] | None
-
-
-def _path_pattern(path: str) -> str:
-    return "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"
-
-
-def allowed_methods(openapi: dict[str, Any], path: str) -> list[str]:
-    """Every method the OpenAPI document has for a request path (for ``Allow``)."""
-    methods: set[str] = set()
-    for template, item in openapi.get("paths", {}).items():
-        if re.match(_path_pattern(template), path):
-            methods |= {m.upper() for m, op in item.items() if isinstance(op, dict)}
-    if "GET" in methods:
-        methods.add("HEAD")
-    return sorted(methods)
-
-
-def operations_of(openapi: dict[str, Any]) -> list[_Operation]:
-    """Every operation of an OpenAPI document, literal paths before templated ones."""
-    found: list[tuple[int, _Operation]] = []
-    for path, item in openapi.get("paths", {}).items():
-        regex = _path_pattern(path)
-        for method, operation in item.items():
-            if not isinstance(operation, dict) or method.upper() not in _BODY_METHODS:
-                continue
-            content = operation.get("requestBody", {}).get("content")
-            found.append(
-                (
-                    path.count("{"),
-                    _Operation(
-                        re.compile(regex), method.upper(), frozenset(content) if content else None
-                    ),
-                )
-            )
-    return [operation for _, operation in sorted(found, key=lambda pair: pair[0])]
-
-
 class RequestGuardMiddleware:
     def __init__(
         self,
@@ -105,7 +63,7 @@ class RequestGuardMiddleware:
     ) -> None:
         self.app = app
         self.openapi_of = openapi_of
-        self._operations: list[_Operation] | None = None
+        self._operations: list[Operation] | None = None
         self.verifier = verifier
         self.limits = limits
 
@@ -170,9 +128,9 @@ class RequestGuardMiddleware:
 
         await self.app(scope, replay, send)
 
-    def _operation(self, scope: Scope) -> _Operation | None:
+    def _operation(self, scope: Scope) -> Operation | None:
         if self._operations is None:
-            self._operations = operations_of(self.openapi_of())
+            self._operations = operations_of(self.openapi_of(), _BODY_METHODS)
         for operation in self._operations:
             if operation.method == scope["method"] and operation.pattern.match(scope["path"]):
                 return operation
@@ -210,8 +168,10 @@ def _problem(
     headers: dict[str, str] | None = None,
     **extensions: object,
 ) -> ASGIApp:
-    def answer(scope: Scope) -> ASGIApp:
-        return problem_response(
+    """A problem answer for the request it is called with (its ``instance`` is the path)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
             status,
             slug=slug,
             title=title,
@@ -220,9 +180,7 @@ def _problem(
             headers=headers,
             **extensions,
         )
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        await answer(scope)(scope, receive, send)
+        await response(scope, receive, send)
 
     return app
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.errors import DomainError, InvalidValue, RuleBroken, StateConflict
+from common.http.operations import allowed_methods
 from common.logs import request_id_var
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -125,8 +126,6 @@ def install_problem_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             # Starlette names only the first matching route's methods; the document has all.
-            from common.http.guard import allowed_methods
-
             methods = allowed_methods(request.app.openapi(), request.url.path)
             if methods:
                 headers["Allow"] = ", ".join(methods)
