@@ -7,9 +7,10 @@ import uuid
 import httpx
 import jwt
 import pytest
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from problems_support import assert_problem
 
+from common.http.deps import Tx
 from common.settings import AuthSettings
 from devstack.pytest_plugin import auth_header, eventually
 
@@ -167,19 +168,16 @@ async def test_public_routes_need_no_token(start_service, service, path):
 async def test_a_database_error_logs_no_value_it_was_given(start_service, capfd):
     import sqlalchemy as sa
 
-    from common.db import UnitOfWork
-    from common.http.deps import get_uow
     from common.service import ServiceDefinition
     from responses.main import DEFINITION
 
     broken = APIRouter()
 
     @broken.get("/v1/cast", summary="Casts", operation_id="cast")
-    async def cast(uow: UnitOfWork = Depends(get_uow)) -> None:
-        async with uow:
-            await uow.session.execute(
-                sa.text("SELECT CAST(CAST(:v AS text) AS integer)"), {"v": "Kanarinparam Rossi"}
-            )
+    async def cast(uow: Tx) -> None:
+        await uow.session.execute(
+            sa.text("SELECT CAST(CAST(:v AS text) AS integer)"), {"v": "Kanarinparam Rossi"}
+        )
 
     definition = ServiceDefinition(**{**DEFINITION.__dict__, "routers": [broken]})
     app, _ = await start_service("responses", definition=definition)

@@ -103,3 +103,14 @@ class StateConflict(RuleBroken):
 
 class PermanentEventError(Exception):
     """An event that can never be handled as it is: dead-letter it at once, do not retry."""
+
+
+class FailAfterCommit(Exception):
+    """A request that fails although what it wrote must stay: a wrong invitation code is
+    counted against its client. The transaction's owner
+    (:func:`common.db.uow.transaction`) commits, then raises ``error``. The one way to keep
+    a failed request's writes, and explicit where it is used."""
+
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(error.detail)
+        self.error = error

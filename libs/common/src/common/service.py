@@ -26,6 +26,7 @@ from common.db.engine import create_engine
 from common.db.platform_tables import PlatformTables
 from common.db.uow import uow_factory
 from common.events.consumer import EventConsumer, Handler
+from common.events.contracts import ContractHandler
 from common.events.dead_letters import dead_letters_router
 from common.events.relay import OutboxRelay
 from common.events.streams import ConsumerSpec, ensure_stream
@@ -50,6 +51,14 @@ class Subscription:
 
     producer: str
     handlers: dict[str, Handler]
+
+    @classmethod
+    def of(cls, *handlers: ContractHandler[Any]) -> Subscription:
+        """The subscription of handlers for one producer's contracts, by their types."""
+        producers = {h.contract.producer() for h in handlers}
+        if len(producers) != 1:
+            raise ValueError(f"one producer per subscription, not {sorted(producers)}")
+        return cls(producer=producers.pop(), handlers={h.contract.TYPE: h for h in handlers})
 
 
 @dataclass(frozen=True)

@@ -54,16 +54,13 @@ def definition(ctx: Context) -> ServiceDefinition:
             {"name": "public", "description": "Anonymous reads, no personal data."},
         ],
         subscriptions=[
-            Subscription(
-                producer="sortition",
-                handlers={
-                    "sortition.round.opened.v1": on_round_opened,
-                    "sortition.round.quotas_set.v1": on_quotas_set,
-                    "sortition.round.committed.v1": on_round_committed,
-                    "sortition.invitations.drawn.v1": on_invitations_drawn(ctx),
-                    "sortition.panel.selected.v1": lifecycle.on_panel_selected(ctx),
-                    "sortition.replacement.drawn.v1": lifecycle.on_replacement_drawn(ctx),
-                },
+            Subscription.of(
+                on_round_opened,
+                on_quotas_set,
+                on_round_committed,
+                on_invitations_drawn(ctx),
+                lifecycle.on_panel_selected(ctx),
+                lifecycle.on_replacement_drawn(ctx),
             )
         ],
         workers=[schedule],

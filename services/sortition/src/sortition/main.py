@@ -42,14 +42,11 @@ DEFINITION = ServiceDefinition(
         {"name": "public", "description": "Anonymous reads, no personal data."},
     ],
     subscriptions=[
-        Subscription(
-            producer="membership",
-            handlers={
-                "membership.assembly.configured.v1": on_assembly_configured,
-                "membership.respondent.registered.v1": on_respondent_registered,
-                "membership.member.declined.v1": on_member_declined,
-                "membership.member.withdrew.v1": on_member_withdrew,
-            },
+        Subscription.of(
+            on_assembly_configured,
+            on_respondent_registered,
+            on_member_declined,
+            on_member_withdrew,
         )
     ],
 )

@@ -2,7 +2,7 @@
 
 from common.db.engine import create_engine, metadata_for
 from common.db.platform_tables import PlatformTables
-from common.db.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
+from common.db.uow import UnitOfWork, UnitOfWorkFactory, transaction, uow_factory
 
 __all__ = [
     "PlatformTables",
@@ -10,5 +10,6 @@ __all__ = [
     "UnitOfWorkFactory",
     "create_engine",
     "metadata_for",
+    "transaction",
     "uow_factory",
 ]

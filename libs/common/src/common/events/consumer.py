@@ -23,7 +23,7 @@ from nats.js import JetStreamContext
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
-from common.db.uow import UnitOfWork, UnitOfWorkFactory
+from common.db.uow import UnitOfWork, UnitOfWorkFactory, transaction
 from common.errors import PermanentEventError
 from common.events.envelope import Event
 from common.events.streams import ConsumerSpec, ensure_consumer
@@ -56,7 +56,7 @@ async def apply_once(
     event: Event, handler: Handler, *, uow_factory: UnitOfWorkFactory, consumer: str
 ) -> bool:
     """Run ``handler`` unless the inbox already holds the event. True if it took effect."""
-    async with uow_factory() as uow:
+    async with transaction(uow_factory) as uow:
         inbox = uow.tables.inbox
         claimed = await uow.session.execute(
             insert(inbox)
@@ -67,8 +67,7 @@ async def apply_once(
         if claimed.first() is None:
             return False
         await handler(event, uow=uow)
-        await uow.commit()
-        return True
+    return True
 
 
 class EventConsumer:
@@ -186,7 +185,7 @@ class EventConsumer:
             "event dead-lettered",
             extra={"subject": message.subject, "delivered": delivered, "error": error[:500]},
         )
-        async with self.uow_factory() as uow:
+        async with transaction(self.uow_factory) as uow:
             values: dict[str, Any] = {
                 "id": uuid.uuid4(),
                 "event_id": event.id if event else None,
@@ -199,4 +198,3 @@ class EventConsumer:
                 "deliveries": delivered,
             }
             await uow.session.execute(sa.insert(uow.tables.dead_letters).values(**values))
-            await uow.commit()

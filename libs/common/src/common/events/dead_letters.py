@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from common.auth import Principal, require_roles
-from common.db.uow import UnitOfWorkFactory
+from common.db.uow import UnitOfWorkFactory, transaction
 from common.errors import Conflict, NotFound, PermanentEventError
 from common.events.consumer import HandlerMap, UndecodableEvent, apply_once, decode
 from common.http.pagination import Page, PageParams, keyset_page, page_of, page_params
@@ -47,7 +47,7 @@ def _view(row: Any) -> DeadLetter:
 async def list_dead_letters(
     *, uow_factory: UnitOfWorkFactory, params: PageParams, pending_only: bool
 ) -> tuple[list[DeadLetter], str | None]:
-    async with uow_factory() as uow:
+    async with transaction(uow_factory) as uow:
         table = uow.tables.dead_letters
         stmt = sa.select(table)
         if pending_only:
@@ -61,7 +61,7 @@ async def list_dead_letters(
 async def replay_dead_letter(
     dead_letter_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory, handlers: HandlerMap
 ) -> ReplayResult:
-    async with uow_factory() as uow:
+    async with transaction(uow_factory) as uow:
         table = uow.tables.dead_letters
         row = (
             await uow.session.execute(sa.select(table).where(table.c.id == dead_letter_id))
@@ -84,7 +84,7 @@ async def replay_dead_letter(
         error = str(exc)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
-    async with uow_factory() as uow:
+    async with transaction(uow_factory) as uow:
         table = uow.tables.dead_letters
         values: dict[str, Any] = {"replay_attempts": table.c.replay_attempts + 1}
         if error is None:
@@ -99,7 +99,6 @@ async def replay_dead_letter(
                 .returning(table)
             )
         ).one()
-        await uow.commit()
     if error is not None:
         raise Conflict(
             f"The event still fails: {error[:500]}",

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import AsyncIterator
+from typing import Annotated
 
-from common.db.uow import UnitOfWork
+from fastapi import Depends, Request
+
+from common.db.uow import UnitOfWork, UnitOfWorkFactory, transaction
 
 
-def get_uow(request: Request) -> UnitOfWork:
-    """A fresh unit of work; the route opens it with ``async with``."""
-    uow: UnitOfWork = request.app.state.uow_factory()
-    return uow
+async def request_transaction(request: Request) -> AsyncIterator[UnitOfWork]:
+    """The request's transaction: committed once the route has returned and its response
+    is serialised, before a byte is sent (a failed commit is the client's 5xx, never a
+    2xx for a change that was lost); rolled back if the route raises."""
+    async with transaction(request.app.state.uow_factory) as uow:
+        yield uow
+
+
+#: The unit of work of a route: ``uow: Tx``. The route never commits.
+Tx = Annotated[UnitOfWork, Depends(request_transaction, scope="function")]
+
+
+def get_uow_factory(request: Request) -> UnitOfWorkFactory:
+    """For work that needs a transaction of its own besides the request's (a draw's
+    progress, a wrong code that must be counted although the request fails)."""
+    factory: UnitOfWorkFactory = request.app.state.uow_factory
+    return factory
+
+
+UowFactory = Annotated[UnitOfWorkFactory, Depends(get_uow_factory)]

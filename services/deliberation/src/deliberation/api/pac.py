@@ -2,18 +2,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.db import UnitOfWork
-from common.http.deps import get_uow
+from common.http.deps import Tx
 from common.http.etag import etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
 from common.texts import Text
+from deliberation.adapters import repositories as records
 from deliberation.service import pac as service
 
 CODE_PATTERN = r"^[1-9](\.[1-9][0-9]?){1,2}$"
@@ -41,7 +41,7 @@ class PacAction(PacActionIn):
     updated_at: datetime
 
 
-def _view(row: Any) -> PacAction:
+def _view(row: records.PacAction) -> PacAction:
     return PacAction(
         id=row.id,
         code=row.code,
@@ -69,10 +69,9 @@ async def create(
     body: PacActionIn,
     response: Response,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> PacAction:
-    async with uow:
-        row = await service.add_action(body.code, body.title.model_dump(), uow=uow)
+    row = await service.add_action(body.code, body.title.model_dump(), uow=uow)
     response.headers["Location"] = f"/public/v1/pac-actions/{row.code}"
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
@@ -88,10 +87,9 @@ async def create(
 )
 async def list_(
     params: Annotated[PageParams, Depends(page_params)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Page[PacAction]:
-    async with uow:
-        rows, token = await service.list_actions(params, uow=uow)
+    rows, token = await service.list_actions(params, uow=uow)
     return Page[PacAction](items=[_view(r) for r in rows], next_page_token=token)
 
 
@@ -102,10 +100,7 @@ async def list_(
     response_model=PacAction,
     responses=problem_responses(404, 422),
 )
-async def get(
-    code: Code, response: Response, uow: Annotated[UnitOfWork, Depends(get_uow)]
-) -> PacAction:
-    async with uow:
-        row = await service.get_action(code, uow=uow)
+async def get(code: Code, response: Response, uow: Tx) -> PacAction:
+    row = await service.get_action(code, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)

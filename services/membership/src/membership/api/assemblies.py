@@ -9,8 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
 from common.dates import IsoDate
-from common.db import UnitOfWork
-from common.http.deps import get_uow
+from common.http.deps import Tx
 from common.http.etag import IfMatch, etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
@@ -139,10 +138,9 @@ async def create(
     body: AssemblyIn,
     response: Response,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Assembly:
-    async with uow:
-        row = await service.create_assembly(body.command(), uow=uow)
+    row = await service.create_assembly(body.command(), uow=uow)
     response.headers["Location"] = f"/v1/assemblies/{row.id}"
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
@@ -159,10 +157,9 @@ async def create(
 async def list_(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Page[Assembly]:
-    async with uow:
-        rows, token = await service.list_assemblies(params, uow=uow)
+    rows, token = await service.list_assemblies(params, uow=uow)
     return Page[Assembly](items=[_view(r) for r in rows], next_page_token=token)
 
 
@@ -178,10 +175,9 @@ async def get(
     assembly_id: AssemblyId,
     response: Response,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Assembly:
-    async with uow:
-        row = await service.get_assembly(assembly_id, uow=uow)
+    row = await service.get_assembly(assembly_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
 
@@ -200,10 +196,9 @@ async def replace(
     body: AssemblyIn,
     response: Response,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     if_match: IfMatch = None,
 ) -> Assembly:
-    async with uow:
-        row = await service.update_assembly(assembly_id, body.command(), if_match=if_match, uow=uow)
+    row = await service.update_assembly(assembly_id, body.command(), if_match=if_match, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)

@@ -14,7 +14,7 @@ from common.auth import Principal, require_roles
 from common.dates import IsoDate
 from common.db import UnitOfWork
 from common.errors import Invalid
-from common.http.deps import get_uow
+from common.http.deps import Tx
 from common.http.pagination import Page
 from common.http.problems import problem_responses
 from membership.api.deps import get_ctx
@@ -52,8 +52,7 @@ async def _calendar(
     end = end or start + timedelta(days=2 * 366)
     if end < start or (end - start).days > 20 * 366:
         raise Invalid("Ask for a period of at most 20 years, end after start.", slug="period")
-    async with uow:
-        found = await service.cohorts(assembly_id, start=start, end=end, uow=uow)
+    found = await service.cohorts(assembly_id, start=start, end=end, uow=uow)
     return [_cohort(c) for c in found]
 
 
@@ -69,7 +68,7 @@ async def _calendar(
 async def calendar(
     assembly_id: AssemblyId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     start: Annotated[IsoDate | None, Query(alias="from")] = None,
     end: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> Page[CohortView]:
@@ -96,11 +95,10 @@ class SittingMember(BaseModel):
 async def sitting(
     assembly_id: AssemblyId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     on: Annotated[IsoDate | None, Query(description="The date; today by default.")] = None,
 ) -> Page[SittingMember]:
-    async with uow:
-        rows = await service.sitting(assembly_id, on or today(), uow=uow)
+    rows = await service.sitting(assembly_id, on or today(), uow=uow)
     return Page[SittingMember](
         items=[
             SittingMember(
@@ -139,7 +137,7 @@ class Composition(BaseModel):
 async def composition(
     assembly_id: AssemblyId,
     _: Annotated[Principal, Depends(require_roles("operator", "auditor", "facilitator"))],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     continuing_past: Annotated[
         IsoDate | None, Query(description="Members whose term ends after it.")
     ] = None,
@@ -150,12 +148,11 @@ async def composition(
 ) -> Composition:
     if (continuing_past is None) == (cohort is None):
         raise Invalid("Give continuing_past or cohort, one of them.", slug="composition-date")
-    async with uow:
-        if cohort is not None:
-            starts = (await service.cohort_named(assembly_id, cohort, uow=uow)).starts_on
-            continuing_past = starts - timedelta(days=1)
-        assert continuing_past is not None
-        rows = await service.continuing(assembly_id, continuing_past, uow=uow)
+    if cohort is not None:
+        starts = (await service.cohort_named(assembly_id, cohort, uow=uow)).starts_on
+        continuing_past = starts - timedelta(days=1)
+    assert continuing_past is not None
+    rows = await service.continuing(assembly_id, continuing_past, uow=uow)
     return Composition(date=continuing_past, members=len(rows), by_feature=service.by_feature(rows))
 
 
@@ -168,7 +165,7 @@ async def composition(
 )
 async def public_calendar(
     assembly_id: AssemblyId,
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     start: Annotated[IsoDate | None, Query(alias="from")] = None,
     end: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> Page[CohortView]:
@@ -194,12 +191,9 @@ class PublicComposition(BaseModel):
     response_model=PublicComposition,
     responses=problem_responses(404),
 )
-async def public_composition(
-    assembly_id: AssemblyId, uow: Annotated[UnitOfWork, Depends(get_uow)]
-) -> PublicComposition:
+async def public_composition(assembly_id: AssemblyId, uow: Tx) -> PublicComposition:
     day = today()
-    async with uow:
-        rows = await service.sitting(assembly_id, day, uow=uow)
+    rows = await service.sitting(assembly_id, day, uow=uow)
     return PublicComposition(
         date=day, members=len(rows), by_feature=service.suppressed(service.by_feature(rows))
     )
@@ -212,11 +206,8 @@ async def public_composition(
     response_model=dict[str, int],
     responses=problem_responses(404),
 )
-async def public_states(
-    assembly_id: AssemblyId, uow: Annotated[UnitOfWork, Depends(get_uow)]
-) -> dict[str, int]:
-    async with uow:
-        return await service.state_counts(assembly_id, uow=uow)
+async def public_states(assembly_id: AssemblyId, uow: Tx) -> dict[str, int]:
+    return await service.state_counts(assembly_id, uow=uow)
 
 
 class ListedMember(BaseModel):
@@ -234,9 +225,8 @@ class ListedMember(BaseModel):
 )
 async def public_members(
     assembly_id: AssemblyId,
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> Page[ListedMember]:
-    async with uow:
-        members = await service.listed_members(assembly_id, ctx=ctx, uow=uow)
+    members = await service.listed_members(assembly_id, ctx=ctx, uow=uow)
     return Page[ListedMember](items=[ListedMember(**m) for m in members])

@@ -12,9 +12,8 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from common.auth import Principal, require_roles
-from common.db import UnitOfWork
 from common.errors import Conflict
-from common.http.deps import get_uow
+from common.http.deps import Tx, UowFactory
 from common.http.problems import problem_responses
 from membership.api.deps import get_ctx
 from membership.context import Context
@@ -46,11 +45,10 @@ class InvitationCounts(BaseModel):
 async def invitation_counts(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> InvitationCounts:
-    async with uow:
-        await get_round(round_id, uow=uow)
-        return InvitationCounts(**await service.counts(round_id, uow=uow))
+    await get_round(round_id, uow=uow)
+    return InvitationCounts(**await service.counts(round_id, uow=uow))
 
 
 class Returned(BaseModel):
@@ -80,13 +78,12 @@ async def undeliverable(
     round_id: RoundId,
     body: Returned,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> ReturnedResult:
-    async with uow:
-        await get_round(round_id, uow=uow)
-        return ReturnedResult(
-            **await service.mark_undeliverable(round_id, sorted(set(body.person_refs)), uow=uow)
-        )
+    await get_round(round_id, uow=uow)
+    return ReturnedResult(
+        **await service.mark_undeliverable(round_id, sorted(set(body.person_refs)), uow=uow)
+    )
 
 
 class Export(BaseModel):
@@ -137,18 +134,20 @@ async def start_export(
     request: Request,
     response: Response,
     principal: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
+    uow_factory: UowFactory,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> Export:
-    async with uow:
-        await get_round(round_id, uow=uow)
-        row = await service.start_export(round_id, actor=principal.subject, uow=uow)
+    await get_round(round_id, uow=uow)
+    row = await service.start_export(round_id, actor=principal.subject, uow=uow)
     tasks: set[asyncio.Task[None]] = request.app.state.background
-    task = asyncio.create_task(
-        service.run_export(row.id, ctx=ctx, uow_factory=request.app.state.uow_factory)
-    )
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
+
+    def build() -> None:  # once the export's row is committed, for the task to find it
+        task = asyncio.create_task(service.run_export(row.id, ctx=ctx, uow_factory=uow_factory))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    uow.after_commit(build)
     response.headers["Location"] = f"/v1/exports/{row.id}"
     return _export(row)
 
@@ -163,10 +162,9 @@ async def start_export(
 async def get_export(
     export_id: ExportId,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Export:
-    async with uow:
-        return _export(await service.get_export(export_id, uow=uow))
+    return _export(await service.get_export(export_id, uow=uow))
 
 
 @router.get(
@@ -183,13 +181,12 @@ async def get_export(
 async def export_file(
     export_id: ExportId,
     principal: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Response:
-    async with uow:
-        row = await service.get_export(export_id, uow=uow)
-        if row.status is not service.ExportStatus.READY:
-            raise Conflict(f"The export is {row.status}.", slug="export-not-ready")
-        await service.record_download(row, actor=principal.subject, uow=uow)
+    row = await service.get_export(export_id, uow=uow)
+    if row.status is not service.ExportStatus.READY:
+        raise Conflict(f"The export is {row.status}.", slug="export-not-ready")
+    await service.record_download(row, actor=principal.subject, uow=uow)
     return Response(
         row.content,
         media_type="text/csv",

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.db import UnitOfWork
-from common.http.deps import get_uow
+from common.http.deps import Tx
 from common.http.etag import IfMatch, etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
@@ -89,12 +88,11 @@ def _person(row: Any) -> dict[str, Any]:
 async def list_people(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     round_id: uuid.UUID | None = None,
     state: Annotated[State | None, Query(description="A lifecycle state.")] = None,
 ) -> Page[Person]:
-    async with uow:
-        rows, token = await service.list_people(params, round_id=round_id, state=state, uow=uow)
+    rows, token = await service.list_people(params, round_id=round_id, state=state, uow=uow)
     return Page[Person](items=[Person(**_person(r)) for r in rows], next_page_token=token)
 
 
@@ -111,13 +109,12 @@ async def get_person(
     respondent_id: RespondentId,
     response: Response,
     principal: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> PersonWithData:
-    async with uow:
-        row, personal = await service.read_person(
-            respondent_id, actor=principal.subject, ctx=ctx, uow=uow
-        )
+    row, personal = await service.read_person(
+        respondent_id, actor=principal.subject, ctx=ctx, uow=uow
+    )
     response.headers["ETag"] = etag_of(row.version)
     return PersonWithData(**_person(row), personal=personal)
 
@@ -169,20 +166,19 @@ async def transition(
     body: TransitionIn,
     response: Response,
     principal: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     ctx: Annotated[Context, Depends(get_ctx)],
     if_match: IfMatch = None,
 ) -> Person:
-    async with uow:
-        row = await lifecycle.transition(
-            respondent_id,
-            body.to,
-            note=body.reason,
-            actor=principal.subject,
-            if_match=if_match,
-            ctx=ctx,
-            uow=uow,
-        )
+    row = await lifecycle.transition(
+        respondent_id,
+        body.to,
+        note=body.reason,
+        actor=principal.subject,
+        if_match=if_match,
+        ctx=ctx,
+        uow=uow,
+    )
     response.headers["ETag"] = etag_of(row.version)
     return Person(**_person(row))
 
@@ -200,17 +196,16 @@ async def history(
     respondent_id: RespondentId,
     params: Annotated[PageParams, Depends(page_params)],
     principal: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> Page[Transition]:
-    async with uow:
-        steps, token = await lifecycle.history(
-            respondent_id,
-            params,
-            open_notes=principal.has_any({"operator"}),
-            ctx=ctx,
-            uow=uow,
-        )
+    steps, token = await lifecycle.history(
+        respondent_id,
+        params,
+        open_notes=principal.has_any({"operator"}),
+        ctx=ctx,
+        uow=uow,
+    )
     return Page[Transition](
         items=[
             Transition(
@@ -240,11 +235,10 @@ async def history(
 async def access_export(
     respondent_id: RespondentId,
     principal: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> dict[str, Any]:
-    async with uow:
-        return await service.access_export(respondent_id, actor=principal.subject, ctx=ctx, uow=uow)
+    return await service.access_export(respondent_id, actor=principal.subject, ctx=ctx, uow=uow)
 
 
 class ErasureIn(BaseModel):
@@ -270,13 +264,12 @@ async def erase(
     respondent_id: RespondentId,
     body: ErasureIn,
     principal: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> Person:
-    async with uow:
-        row = await service.erase(
-            respondent_id, actor=principal.subject, reason=body.reason, ctx=ctx, uow=uow
-        )
+    row = await service.erase(
+        respondent_id, actor=principal.subject, reason=body.reason, ctx=ctx, uow=uow
+    )
     return Person(**_person(row))
 
 
@@ -302,14 +295,13 @@ class Read(BaseModel):
 async def reads(
     params: Annotated[PageParams, Depends(page_params)],
     principal: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     ctx: Annotated[Context, Depends(get_ctx)],
     respondent_id: uuid.UUID | None = None,
 ) -> Page[Read]:
-    async with uow:
-        rows, token = await service.reads(
-            respondent_id, params, open_notes=principal.has_any({"operator"}), ctx=ctx, uow=uow
-        )
+    rows, token = await service.reads(
+        respondent_id, params, open_notes=principal.has_any({"operator"}), ctx=ctx, uow=uow
+    )
     return Page[Read](
         items=[Read(**vars(r)) for r in rows],
         next_page_token=token,
@@ -334,11 +326,10 @@ class KeyUsage(BaseModel):
 )
 async def key_usage(
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> KeyUsage:
-    async with uow:
-        usage = await service.key_usage(uow=uow)
+    usage = await service.key_usage(uow=uow)
     return KeyUsage(
         current_key_id=ctx.cipher.current_key_id,
         configured_key_ids=ctx.cipher.key_ids,

@@ -12,10 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.auth import Principal, require_roles
 from common.dates import IsoDate
-from common.db import UnitOfWork
-from common.errors import Forbidden, Invalid
 from common.http.clients import client_address
-from common.http.deps import get_uow
+from common.http.deps import Tx
 from common.http.problems import problem_responses
 from common.texts import PersonText
 from membership.api.deps import get_ctx
@@ -99,6 +97,23 @@ class Registered(BaseModel):
     registered_at: datetime
 
 
+def _registration(body: RegistrationIn) -> service.Registration:
+    return service.Registration(
+        code=body.code,
+        first_name=body.first_name.strip(),
+        last_name=body.last_name.strip(),
+        email=body.email,
+        phone=body.phone,
+        date_of_birth=body.date_of_birth,
+        features=body.features,
+        consents={str(k): v for k, v in body.consents.items()},
+        accessibility_needs=body.accessibility_needs,
+        availability=body.availability,
+        listed=bool(body.consents.get("public_listing")),
+        channel=body.channel,
+    )
+
+
 @router.post(
     "",
     operation_id="registrations-create",
@@ -126,7 +141,7 @@ async def register(
     request: Request,
     response: Response,
     principal: Annotated[Principal, Depends(registrars)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     ctx: Annotated[Context, Depends(get_ctx)],
     client_identity: Annotated[
         str | None,
@@ -145,49 +160,16 @@ async def register(
         ),
     ] = None,
 ) -> Registered:
-    if body.channel != "online" and not principal.has_any({"operator"}):
-        raise Invalid("Only operators record phone and paper registrations.", slug="channel")
-    if not body.consents.get("participation"):
-        raise Invalid(
-            "Registration needs consent to the processing for participation.",
-            slug="consent-required",
-        )
-    registration = service.Registration(
-        code=body.code,
-        first_name=body.first_name.strip(),
-        last_name=body.last_name.strip(),
-        email=body.email,
-        phone=body.phone,
-        date_of_birth=body.date_of_birth,
-        features=body.features,
-        consents={str(k): v for k, v in body.consents.items()},
-        accessibility_needs=body.accessibility_needs,
-        availability=body.availability,
-        listed=bool(body.consents.get("public_listing")),
-        channel=body.channel,
-    )
-    integration = principal.has_any({"integration"})
-    if client_identity is not None and not integration:
-        raise Forbidden(
-            "Only the integration forwards a citizen's X-Client-Identity.",
-            slug="client-identity-not-allowed",
-        )
-    if integration and client_identity is None:
-        raise Invalid(
-            "Forward the citizen's X-Client-Identity (a pseudonymous session or account id), "
-            "so that one citizen's wrong codes never hold back another.",
-            slug="client-identity-required",
-        )
-    client = service.throttle_key(
+    registrar = service.Registrar(
         subject=principal.subject,
-        integration=integration,
+        operator=principal.has_any({"operator"}),
+        integration=principal.has_any({"integration"}),
         identity=client_identity,
         address=client_address(request, ctx.trusted_proxies),
     )
-    async with uow:
-        person, created = await service.register(
-            registration, client=client, actor=principal.subject, ctx=ctx, uow=uow
-        )
+    person, created = await service.register(
+        _registration(body), registrar=registrar, ctx=ctx, uow=uow
+    )
     if not created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/v1/people/{person.respondent_id}"

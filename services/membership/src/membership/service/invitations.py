@@ -15,14 +15,16 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
+from common.contracts.sortition import InvitationsDrawn
 from common.dates import MILAN
-from common.db import UnitOfWork
+from common.db import UnitOfWork, transaction
 from common.errors import NotFound, PermanentEventError
+from common.events.contracts import ContractHandler, handles
 from common.events.envelope import Event
-from membership.adapters.tables import exports, invitations, personal_data_reads, rounds
+from membership.adapters.repositories import Export, Exports, Rounds
+from membership.adapters.tables import exports, invitations, personal_data_reads
 from membership.context import Context
 from membership.domain.codes import digest, new_code, normalise
 from membership.service.rounds import round_cohort
@@ -30,21 +32,6 @@ from membership.service.rounds import round_cohort
 log = logging.getLogger(__name__)
 EXPORT_BATCH = 1_000
 STALE_EXPORT = timedelta(minutes=2)
-
-
-class _Letter(BaseModel):
-    sequence: int
-    person_ref: str = Field(min_length=1, max_length=200)
-    household_ref: str = Field(min_length=1, max_length=200)
-
-
-class _Drawn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    round_id: uuid.UUID
-    assembly_id: uuid.UUID
-    cohort: str
-    invitations: list[_Letter]
 
 
 def letter_expiry(
@@ -60,16 +47,11 @@ def letter_expiry(
     return expires
 
 
-def on_invitations_drawn(ctx: Context) -> Callable[..., Any]:
-    async def handle(event: Event, *, uow: UnitOfWork) -> None:
+def on_invitations_drawn(ctx: Context) -> ContractHandler[InvitationsDrawn]:
+    @handles(InvitationsDrawn)
+    async def on_invitations_drawn(data: InvitationsDrawn, event: Event, uow: UnitOfWork) -> None:
         """One invitation, with a fresh code, per letter of the batch."""
-        try:
-            data = _Drawn.model_validate(event.data)
-        except ValidationError as exc:
-            raise PermanentEventError(f"invalid invitations: {exc.error_count()}") from exc
-        known = (
-            await uow.session.execute(sa.select(rounds).where(rounds.c.id == data.round_id))
-        ).first()
+        known = await Rounds(uow).find(data.round_id)
         if known is None:
             raise PermanentEventError("invitations for a round membership does not know")
         _, cohort = await round_cohort(known, uow=uow)
@@ -104,8 +86,7 @@ def on_invitations_drawn(ctx: Context) -> Callable[..., Any]:
                 rows,
             )
 
-    handle.__name__ = "on_invitations_drawn"
-    return handle
+    return on_invitations_drawn
 
 
 async def counts(round_id: uuid.UUID, *, uow: UnitOfWork) -> dict[str, int]:
@@ -146,7 +127,6 @@ async def mark_undeliverable(
             )
         ).all()
     )
-    await uow.commit()
     return {
         "marked": len(marked_refs),
         "unknown": sorted(set(person_refs) - {ref for ref, _ in present}),
@@ -154,7 +134,7 @@ async def mark_undeliverable(
     }
 
 
-async def start_export(round_id: uuid.UUID, *, actor: str, uow: UnitOfWork) -> Any:
+async def start_export(round_id: uuid.UUID, *, actor: str, uow: UnitOfWork) -> Export:
     total = (
         await uow.session.execute(
             sa.select(sa.func.count()).where(
@@ -162,21 +142,13 @@ async def start_export(round_id: uuid.UUID, *, actor: str, uow: UnitOfWork) -> A
             )
         )
     ).scalar_one()
-    row = (
-        await uow.session.execute(
-            sa.insert(exports)
-            .values(
-                id=uuid.uuid4(),
-                round_id=round_id,
-                status=ExportStatus.RUNNING,
-                total=total,
-                requested_by=actor,
-            )
-            .returning(exports)
-        )
-    ).one()
-    await uow.commit()
-    return row
+    return await Exports(uow).add(
+        id=uuid.uuid4(),
+        round_id=round_id,
+        status=ExportStatus.RUNNING,
+        total=total,
+        requested_by=actor,
+    )
 
 
 async def run_export(
@@ -184,7 +156,7 @@ async def run_export(
 ) -> None:
     """Builds the mail-merge CSV a batch at a time, writing its progress as it goes."""
     try:
-        async with uow_factory() as uow:
+        async with transaction(uow_factory) as uow:
             job = (
                 await uow.session.execute(sa.select(exports).where(exports.c.id == export_id))
             ).one()
@@ -193,7 +165,7 @@ async def run_export(
         writer.writerow(["person_ref", "code", "registration_url", "reply_by"])
         after, done = 0, 0
         while True:
-            async with uow_factory() as uow:
+            async with transaction(uow_factory) as uow:
                 batch = (
                     await uow.session.execute(
                         sa.select(invitations)
@@ -228,14 +200,13 @@ async def run_export(
                 await uow.session.execute(
                     sa.update(exports).where(exports.c.id == export_id).values(**values)
                 )
-                await uow.commit()
                 if last:
                     return
                 after = batch[-1].sequence
             await asyncio.sleep(0)
     except Exception:
         log.exception("export failed", extra={"export_id": str(export_id)})
-        async with uow_factory() as uow:
+        async with transaction(uow_factory) as uow:
             await uow.session.execute(
                 sa.update(exports)
                 .where(exports.c.id == export_id)
@@ -243,7 +214,6 @@ async def run_export(
                     status=ExportStatus.FAILED, finished_at=sa.func.now(), updated_at=sa.func.now()
                 )
             )
-            await uow.commit()
 
 
 class ExportStatus(StrEnum):
@@ -292,4 +262,3 @@ async def record_download(export: Any, *, actor: str, uow: UnitOfWork) -> None:
             actor=actor, round_id=export.round_id, action="download-letters"
         )
     )
-    await uow.commit()

@@ -10,34 +10,28 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, ValidationError
 
-from common.db import UnitOfWork
-from common.errors import NotFound, PermanentEventError
+from common.contracts.membership import (
+    MemberActivated,
+    MemberDeclined,
+    MemberTermEnded,
+    MemberWithdrew,
+)
+from common.contracts.sortition import PanelSelected, ReplacementDrawn
+from common.db import UnitOfWork, transaction
+from common.events.contracts import ContractHandler, handles
 from common.events.envelope import Event
 from common.http.etag import check_if_match
 from common.http.pagination import PageParams, keyset_page, page_of
+from membership.adapters.repositories import People, Person, Rounds
 from membership.adapters.tables import people, rounds, transitions
 from membership.context import Context, today
 from membership.domain import lifecycle as states
 from membership.service.rounds import round_cohort
 
-MEMBER_DECLINED = "membership.member.declined.v1"
-MEMBER_WITHDREW = "membership.member.withdrew.v1"
-MEMBER_ACTIVATED = "membership.member.activated.v1"
-MEMBER_TERM_ENDED = "membership.member.term_ended.v1"
-
-
-async def _person(respondent_id: uuid.UUID, *, uow: UnitOfWork, lock: bool = True) -> Any:
-    stmt = sa.select(people).where(people.c.respondent_id == respondent_id)
-    row = (await uow.session.execute(stmt.with_for_update() if lock else stmt)).first()
-    if row is None:
-        raise NotFound("No person with that respondent id.", slug="person-not-found")
-    return row
-
 
 async def apply(
-    person: Any,
+    person: Person,
     target: str,
     *,
     actor: str,
@@ -45,10 +39,10 @@ async def apply(
     ctx: Context,
     uow: UnitOfWork,
     note: str | None = None,
-) -> Any:
+) -> Person:
     """Move a (locked) person to ``target`` if the lifecycle allows it; record it (the
     system's ``reason`` as it is, an operator's ``note`` sealed); emit what the other
-    services must hear. The caller commits."""
+    services must hear."""
     states.check_transition(person.state, target)
     values: dict[str, Any] = {
         "state": target,
@@ -58,20 +52,11 @@ async def apply(
     if target == states.SELECTED:
         values["reply_by"] = today() + timedelta(days=ctx.settings.reply_days)
     if target in (states.SELECTED, states.CONFIRMED) and person.term_starts_on is None:
-        round_ = (
-            await uow.session.execute(sa.select(rounds).where(rounds.c.id == person.round_id))
-        ).one()
+        round_ = await Rounds(uow).get(person.round_id)
         _, cohort = await round_cohort(round_, uow=uow)
         if cohort is not None:
             values["term_starts_on"], values["term_ends_on"] = cohort.starts_on, cohort.ends_on
-    row = (
-        await uow.session.execute(
-            sa.update(people)
-            .where(people.c.respondent_id == person.respondent_id)
-            .values(**values)
-            .returning(people)
-        )
-    ).one()
+    row = await People(uow).update(person.respondent_id, **values)
     await uow.session.execute(
         sa.insert(transitions).values(
             respondent_id=person.respondent_id,
@@ -83,34 +68,29 @@ async def apply(
             key_id=ctx.cipher.current_key_id if note else None,
         )
     )
-    ids = {"round_id": str(person.round_id), "respondent_id": str(person.respondent_id)}
+    ids = {"round_id": person.round_id, "respondent_id": str(person.respondent_id)}
     subject = f"member/{person.respondent_id}"
     if target in (states.DECLINED, states.UNREACHABLE):
-        uow.emit(MEMBER_DECLINED, {**ids, "reason": target}, subject=subject)
+        reason = "unreachable" if target == states.UNREACHABLE else "declined"
+        uow.emit(MemberDeclined(**ids, reason=reason), subject=subject)
     elif target == states.WITHDRAWN:
-        uow.emit(MEMBER_WITHDREW, ids, subject=subject)
+        uow.emit(MemberWithdrew(**ids), subject=subject)
     elif target == states.ACTIVE:
         uow.emit(
-            MEMBER_ACTIVATED,
-            {
+            MemberActivated(
                 **ids,
-                "assembly_id": str(person.assembly_id),
-                "term_starts_on": _iso(row.term_starts_on),
-                "term_ends_on": _iso(row.term_ends_on),
-            },
+                assembly_id=person.assembly_id,
+                term_starts_on=row.term_starts_on,
+                term_ends_on=row.term_ends_on,
+            ),
             subject=subject,
         )
     elif target == states.COMPLETED:
         uow.emit(
-            MEMBER_TERM_ENDED,
-            {**ids, "assembly_id": str(person.assembly_id), "term_ends_on": _iso(row.term_ends_on)},
+            MemberTermEnded(**ids, assembly_id=person.assembly_id, term_ends_on=row.term_ends_on),
             subject=subject,
         )
     return row
-
-
-def _iso(day: Any) -> str | None:
-    return day.isoformat() if day else None
 
 
 async def transition(
@@ -122,12 +102,11 @@ async def transition(
     if_match: str | None,
     ctx: Context,
     uow: UnitOfWork,
-) -> Any:
+) -> Person:
     """An operator's step, with what they wrote about it (sealed)."""
-    person = await _person(respondent_id, uow=uow)
+    person = await People(uow).get(respondent_id, lock=True)
     check_if_match(if_match, version=person.version)
     row = await apply(person, target, actor=actor, reason=None, note=note, ctx=ctx, uow=uow)
-    await uow.commit()
     return row
 
 
@@ -153,7 +132,7 @@ async def history(
     ctx: Context,
     uow: UnitOfWork,
 ) -> tuple[list[Step], str | None]:
-    await _person(respondent_id, uow=uow, lock=False)
+    await People(uow).get(respondent_id)
     stmt = keyset_page(
         sa.select(transitions).where(transitions.c.respondent_id == respondent_id),
         created_at=transitions.c.at,
@@ -175,23 +154,6 @@ async def history(
     ], token
 
 
-class _Selected(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    round_id: uuid.UUID
-    panel: list[str]
-    reserves: list[str] = []
-
-
-class _Replacement(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    round_id: uuid.UUID
-    leaving: str
-    joining: str | None = None
-    reason: str = "declined"
-
-
 def _uuids(ids: list[str]) -> set[uuid.UUID]:
     found = set()
     for i in ids:
@@ -202,26 +164,15 @@ def _uuids(ids: list[str]) -> set[uuid.UUID]:
     return found
 
 
-def on_panel_selected(ctx: Context) -> Callable[..., Any]:
-    async def handle(event: Event, *, uow: UnitOfWork) -> None:
+def on_panel_selected(ctx: Context) -> ContractHandler[PanelSelected]:
+    @handles(PanelSelected)
+    async def on_panel_selected(data: PanelSelected, event: Event, uow: UnitOfWork) -> None:
         """The draw: the panel is selected, the reserves wait, the others were not."""
-        try:
-            data = _Selected.model_validate(event.data)
-        except ValidationError as exc:
-            raise PermanentEventError(f"invalid panel: {exc.error_count()} error(s)") from exc
         panel, reserves = _uuids(data.panel), _uuids(data.reserves)
         await uow.session.execute(
             sa.update(rounds).where(rounds.c.id == data.round_id).values(drawn_at=sa.func.now())
         )
-        registered = (
-            await uow.session.execute(
-                sa.select(people)
-                .where(people.c.round_id == data.round_id, people.c.state == states.REGISTERED)
-                .order_by(people.c.respondent_id)
-                .with_for_update()
-            )
-        ).all()
-        for person in registered:
+        for person in await People(uow).in_state(data.round_id, states.REGISTERED):
             target = (
                 states.SELECTED
                 if person.respondent_id in panel
@@ -231,11 +182,10 @@ def on_panel_selected(ctx: Context) -> Callable[..., Any]:
             )
             await apply(person, target, actor="sortition", reason="the draw", ctx=ctx, uow=uow)
 
-    handle.__name__ = "on_panel_selected"
-    return handle
+    return on_panel_selected
 
 
-async def _end_seat(data: _Replacement, *, ctx: Context, uow: UnitOfWork) -> None:
+async def _end_seat(data: ReplacementDrawn, *, ctx: Context, uow: UnitOfWork) -> None:
     """A replacement drawn by an operator for someone membership still seats ends that
     seat here too, so that the two services never count more people than seats: before
     confirmation as the reason says (declined, unreachable), after it as a withdrawal.
@@ -243,13 +193,7 @@ async def _end_seat(data: _Replacement, *, ctx: Context, uow: UnitOfWork) -> Non
     leaving = _uuids([data.leaving])
     if not leaving:
         return
-    person = (
-        await uow.session.execute(
-            sa.select(people)
-            .where(people.c.respondent_id == leaving.pop(), people.c.round_id == data.round_id)
-            .with_for_update()
-        )
-    ).first()
+    person = await People(uow).of_round(leaving.pop(), data.round_id)
     if person is None:
         return
     if person.state in states.SEATED:
@@ -268,23 +212,14 @@ async def _end_seat(data: _Replacement, *, ctx: Context, uow: UnitOfWork) -> Non
     )
 
 
-def on_replacement_drawn(ctx: Context) -> Callable[..., Any]:
-    async def handle(event: Event, *, uow: UnitOfWork) -> None:
-        try:
-            data = _Replacement.model_validate(event.data)
-        except ValidationError as exc:
-            raise PermanentEventError(f"invalid replacement: {exc.error_count()}") from exc
+def on_replacement_drawn(ctx: Context) -> ContractHandler[ReplacementDrawn]:
+    @handles(ReplacementDrawn)
+    async def on_replacement_drawn(data: ReplacementDrawn, event: Event, uow: UnitOfWork) -> None:
         await _end_seat(data, ctx=ctx, uow=uow)
         joining = _uuids([data.joining]) if data.joining else set()
         if not joining:
             return  # nobody could replace them, or not someone registered here
-        person = (
-            await uow.session.execute(
-                sa.select(people)
-                .where(people.c.respondent_id == joining.pop(), people.c.round_id == data.round_id)
-                .with_for_update()
-            )
-        ).first()
+        person = await People(uow).of_round(joining.pop(), data.round_id)
         if person is None or person.state == states.SELECTED:
             return
         await apply(
@@ -296,8 +231,7 @@ def on_replacement_drawn(ctx: Context) -> Callable[..., Any]:
             uow=uow,
         )
 
-    handle.__name__ = "on_replacement_drawn"
-    return handle
+    return on_replacement_drawn
 
 
 async def run_schedule(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) -> dict[str, int]:
@@ -327,19 +261,11 @@ async def run_schedule(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) -
     for conditions, target, reason in rules:
         moved = 0
         while True:
-            async with uow_factory() as uow:
-                person = (
-                    await uow.session.execute(
-                        sa.select(people)
-                        .where(*conditions)
-                        .limit(1)
-                        .with_for_update(skip_locked=True)
-                    )
-                ).first()
+            async with transaction(uow_factory) as uow:
+                person = await People(uow).next_due(*conditions)
                 if person is None:
                     break
                 await apply(person, target, actor="schedule", reason=reason, ctx=ctx, uow=uow)
-                await uow.commit()
                 moved += 1
         done[target] = moved
     return done

@@ -11,9 +11,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from common.db import UnitOfWork
-from common.errors import Conflict, NotFound
+from common.contracts.membership import PersonErased
+from common.db import UnitOfWork, transaction
+from common.errors import Conflict
 from common.http.pagination import PageParams, keyset_page, page_of
+from membership.adapters.repositories import People, Person
 from membership.adapters.tables import (
     consents,
     invitations,
@@ -25,7 +27,6 @@ from membership.adapters.tables import (
 from membership.context import Context, today
 from membership.domain import lifecycle as states
 
-PERSON_ERASED = "membership.person.erased.v1"
 FORMER = (states.COMPLETED, states.WITHDRAWN, states.DECLINED, states.UNREACHABLE)
 ROTATE_BATCH = 500
 #: Every sealed column, with its table's key: what key rotation re-encrypts.
@@ -59,21 +60,12 @@ async def _audit(
     )
 
 
-async def _row(respondent_id: uuid.UUID, *, uow: UnitOfWork, lock: bool = False) -> Any:
-    stmt = sa.select(people).where(people.c.respondent_id == respondent_id)
-    row = (await uow.session.execute(stmt.with_for_update() if lock else stmt)).first()
-    if row is None:
-        raise NotFound("No person with that respondent id.", slug="person-not-found")
-    return row
-
-
 async def read_person(
     respondent_id: uuid.UUID, *, actor: str, ctx: Context, uow: UnitOfWork
-) -> tuple[Any, dict[str, Any] | None]:
+) -> tuple[Person, dict[str, Any] | None]:
     """The person with their personal fields opened; the read is recorded."""
-    row = await _row(respondent_id, uow=uow)
+    row = await People(uow).get(respondent_id)
     await _audit(actor, "read", respondent_id=respondent_id, uow=uow)
-    await uow.commit()
     return row, ctx.cipher.open(row.personal) if row.personal else None
 
 
@@ -100,7 +92,7 @@ async def access_export(
     respondent_id: uuid.UUID, *, actor: str, ctx: Context, uow: UnitOfWork
 ) -> dict[str, Any]:
     """Everything held about a person (the right of access), and the record of the export."""
-    row = await _row(respondent_id, uow=uow)
+    row = await People(uow).get(respondent_id)
     letter = (
         await uow.session.execute(
             sa.select(invitations).where(invitations.c.id == row.invitation_id)
@@ -128,7 +120,6 @@ async def access_export(
             .order_by(personal_data_reads.c.id)
         )
     ).all()
-    await uow.commit()
     return {
         "respondent_id": str(row.respondent_id),
         "round_id": str(row.round_id),
@@ -194,17 +185,16 @@ async def _erase(
     else:
         await _audit(actor, "erase", respondent_id=row.respondent_id, uow=uow, note=reason, ctx=ctx)
     uow.emit(
-        PERSON_ERASED,
-        {"respondent_id": str(row.respondent_id), "round_id": str(row.round_id)},
+        PersonErased(respondent_id=str(row.respondent_id), round_id=row.round_id),
         subject=f"person/{row.respondent_id}",
     )
 
 
 async def erase(
     respondent_id: uuid.UUID, *, actor: str, reason: str, ctx: Context, uow: UnitOfWork
-) -> Any:
+) -> Person:
     """Erasure on request: the personal fields go, the pseudonymous id and history stay."""
-    row = await _row(respondent_id, uow=uow, lock=True)
+    row = await People(uow).get(respondent_id, lock=True)
     if row.erased_at is not None:
         raise Conflict("This person's data is already erased.", slug="already-erased")
     if row.state in states.SEATED:
@@ -213,8 +203,7 @@ async def erase(
             slug="member-sitting",
         )
     await _erase(row, actor=actor, reason=reason, uow=uow, ctx=ctx)
-    await uow.commit()
-    return await _row(respondent_id, uow=uow)
+    return await People(uow).get(respondent_id)
 
 
 @dataclass(frozen=True)
@@ -280,7 +269,7 @@ async def apply_retention(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]
     )
     erased = 0
     while True:
-        async with uow_factory() as uow:
+        async with transaction(uow_factory) as uow:
             row = (
                 await uow.session.execute(
                     sa.select(people)
@@ -293,7 +282,6 @@ async def apply_retention(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]
             if row is None:
                 return erased
             await _erase(row, actor="retention", reason="retention period over", uow=uow)
-            await uow.commit()
             erased += 1
 
 
@@ -307,7 +295,7 @@ async def rotate_keys(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) ->
         return 0
     for table, key, sealed in SEALED:
         while True:
-            async with uow_factory() as uow:
+            async with transaction(uow_factory) as uow:
                 batch = (
                     await uow.session.execute(
                         sa.select(key, sealed)
@@ -324,7 +312,6 @@ async def rotate_keys(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) ->
                         .where(key == row_key)
                         .values({sealed.name: ctx.cipher.rotate(value), "key_id": current})
                     )
-                await uow.commit()
                 moved += len(batch)
     return moved
 

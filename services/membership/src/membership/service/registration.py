@@ -19,15 +19,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from common.contracts.membership import RespondentRegistered
 from common.db import UnitOfWork
-from common.errors import Conflict, DomainError, Invalid, TooManyRequests
+from common.errors import (
+    Conflict,
+    DomainError,
+    FailAfterCommit,
+    Forbidden,
+    Invalid,
+    TooManyRequests,
+)
 from membership.adapters.tables import code_failures, consents, invitations, people, transitions
 from membership.context import Context, today
 from membership.domain.codes import digest, normalise
 from membership.domain.lifecycle import REGISTERED
 from membership.service.rounds import get_round, round_cohort
 
-RESPONDENT_REGISTERED = "membership.respondent.registered.v1"
 REQUIRED_FEATURES = ("gender", "citizenship", "municipio")
 AGE_FEATURES = ("age_band", "age")
 _BAND = re.compile(r"^(\d+)\s*(?:-\s*(\d+)|\+)$")
@@ -85,13 +92,44 @@ def band_of(age: int, bands: list[str]) -> str | None:
     return None
 
 
-def throttle_key(*, subject: str, integration: bool, identity: str | None, address: str) -> str:
-    """Whose wrong codes count together: through the integration, one citizen (the
-    identity it forwards, kept only as a digest); otherwise one caller at one address."""
-    if integration and identity is not None:
-        citizen = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        return f"{subject}|citizen:{citizen}"
-    return f"{subject}|{address}"
+@dataclass(frozen=True)
+class Registrar:
+    """Who sends a registration: the integration for a citizen (``identity``, their
+    pseudonymous session or account on Milano Partecipa), or an operator."""
+
+    subject: str
+    operator: bool
+    integration: bool
+    identity: str | None
+    address: str
+
+    def check(self, reg: Registration) -> None:
+        if reg.channel != "online" and not self.operator:
+            raise Invalid("Only operators record phone and paper registrations.", slug="channel")
+        if not reg.consents.get("participation"):
+            raise Invalid(
+                "Registration needs consent to the processing for participation.",
+                slug="consent-required",
+            )
+        if self.identity is not None and not self.integration:
+            raise Forbidden(
+                "Only the integration forwards a citizen's X-Client-Identity.",
+                slug="client-identity-not-allowed",
+            )
+        if self.integration and self.identity is None:
+            raise Invalid(
+                "Forward the citizen's X-Client-Identity (a pseudonymous session or account "
+                "id), so that one citizen's wrong codes never hold back another.",
+                slug="client-identity-required",
+            )
+
+    def throttle_key(self) -> str:
+        """Whose wrong codes count together: through the integration, one citizen (the
+        identity it forwards, kept only as a digest); otherwise one caller at one address."""
+        if self.integration and self.identity is not None:
+            citizen = hashlib.sha256(self.identity.encode()).hexdigest()[:32]
+            return f"{self.subject}|citizen:{citizen}"
+        return f"{self.subject}|{self.address}"
 
 
 async def _throttle(client: str, ctx: Context, *, uow: UnitOfWork) -> None:
@@ -117,21 +155,24 @@ async def _throttle(client: str, ctx: Context, *, uow: UnitOfWork) -> None:
         )
 
 
-async def _fail(client: str, error: DomainError, *, uow: UnitOfWork) -> DomainError:
-    """A failed code counts against the client, even though the request fails."""
+async def _count_failure(client: str, error: DomainError, *, uow: UnitOfWork) -> FailAfterCommit:
+    """A wrong code counts against the client even though the request fails: the failure
+    is committed with the request's transaction, which also releases the client's lock, so
+    that the next attempt in the queue counts it."""
     await uow.session.execute(sa.insert(code_failures).values(client=client))
-    await uow.commit()
-    return error
+    return FailAfterCommit(error)
 
 
 async def register(
-    reg: Registration, *, client: str, actor: str, ctx: Context, uow: UnitOfWork
+    reg: Registration, *, registrar: Registrar, ctx: Context, uow: UnitOfWork
 ) -> tuple[Any, bool]:
     """The person's row, and whether this request created it (False: a repeat)."""
+    registrar.check(reg)
+    client, actor = registrar.throttle_key(), registrar.subject
     await _throttle(client, ctx, uow=uow)
     compact = normalise(reg.code)
     if compact is None:
-        raise await _fail(
+        raise await _count_failure(
             client,
             Invalid(
                 "That is not an invitation code: check each character (the last one checks "
@@ -148,7 +189,7 @@ async def register(
         )
     ).first()
     if letter is None:
-        raise await _fail(
+        raise await _count_failure(
             client, Invalid("No invitation has this code.", slug="unknown-code"), uow=uow
         )
     if letter.status == "used":
@@ -240,16 +281,14 @@ async def register(
         )
     )
     uow.emit(
-        RESPONDENT_REGISTERED,
-        {
-            "round_id": str(letter.round_id),
-            "respondent_id": str(respondent_id),
-            "household": letter.household_ref,
-            "features": features,
-        },
+        RespondentRegistered(
+            round_id=letter.round_id,
+            respondent_id=str(respondent_id),
+            household=letter.household_ref,
+            features=features,
+        ),
         subject=f"round/{letter.round_id}",
     )
-    await uow.commit()
     return person, True
 
 

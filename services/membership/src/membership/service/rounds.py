@@ -3,50 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
+from common.contracts.sortition import QuotasSet, RoundCommitted, RoundOpened
 from common.db import UnitOfWork
-from common.errors import NotFound, PermanentEventError
+from common.errors import PermanentEventError
+from common.events.contracts import handles
 from common.events.envelope import Event
-from membership.adapters.tables import assemblies, rounds
+from membership.adapters.repositories import Assemblies, Assembly, Round, Rounds
+from membership.adapters.tables import rounds
 from membership.domain.assemblies import Cohort, resolve_cohort
 from membership.service.assemblies import policy_of
 
 
-class _Opened(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    round_id: uuid.UUID
-    assembly_id: uuid.UUID
-    cohort: str
-    panel_size: int
-
-
-class _Quota(BaseModel):
-    feature: str
-    value: str
-
-
-class _QuotasSet(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    round_id: uuid.UUID
-    quotas: list[_Quota]
-
-
-def _parse(model: type[BaseModel], event: Event) -> Any:
-    try:
-        return model.model_validate(event.data)
-    except ValidationError as exc:
-        raise PermanentEventError(f"invalid {event.type}: {exc.error_count()} error(s)") from exc
-
-
-async def on_round_opened(event: Event, *, uow: UnitOfWork) -> None:
-    data = _parse(_Opened, event)
+@handles(RoundOpened)
+async def on_round_opened(data: RoundOpened, event: Event, uow: UnitOfWork) -> None:
     stmt = insert(rounds).values(
         id=data.round_id,
         assembly_id=data.assembly_id,
@@ -56,9 +29,9 @@ async def on_round_opened(event: Event, *, uow: UnitOfWork) -> None:
     await uow.session.execute(stmt.on_conflict_do_nothing(index_elements=[rounds.c.id]))
 
 
-async def on_quotas_set(event: Event, *, uow: UnitOfWork) -> None:
+@handles(QuotasSet)
+async def on_quotas_set(data: QuotasSet, event: Event, uow: UnitOfWork) -> None:
     """The features a round asks registrants for, and the values each may take."""
-    data = _parse(_QuotasSet, event)
     features: dict[str, list[str]] = {}
     for q in data.quotas:
         features.setdefault(q.feature, []).append(q.value)
@@ -69,15 +42,9 @@ async def on_quotas_set(event: Event, *, uow: UnitOfWork) -> None:
         raise PermanentEventError("quotas for a round membership does not know")
 
 
-class _Committed(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    round_id: uuid.UUID
-
-
-async def on_round_committed(event: Event, *, uow: UnitOfWork) -> None:
+@handles(RoundCommitted)
+async def on_round_committed(data: RoundCommitted, event: Event, uow: UnitOfWork) -> None:
     """Sortition committed to the round's pool: registration closes."""
-    data = _parse(_Committed, event)
     await uow.session.execute(
         sa.update(rounds)
         .where(rounds.c.id == data.round_id, rounds.c.committed_at.is_(None))
@@ -85,18 +52,11 @@ async def on_round_committed(event: Event, *, uow: UnitOfWork) -> None:
     )
 
 
-async def get_round(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
-    row = (await uow.session.execute(sa.select(rounds).where(rounds.c.id == round_id))).first()
-    if row is None:
-        raise NotFound("No round with that id is known to membership.", slug="round-not-found")
-    return row
+async def get_round(round_id: uuid.UUID, *, uow: UnitOfWork) -> Round:
+    return await Rounds(uow).get(round_id)
 
 
-async def round_cohort(round_: Any, *, uow: UnitOfWork) -> tuple[Any, Cohort | None]:
+async def round_cohort(round_: Round, *, uow: UnitOfWork) -> tuple[Assembly, Cohort | None]:
     """The round's assembly and, when its calendar names it, the cohort it fills."""
-    assembly = (
-        await uow.session.execute(
-            sa.select(assemblies).where(assemblies.c.id == round_.assembly_id)
-        )
-    ).one()
+    assembly = await Assemblies(uow).get(round_.assembly_id)
     return assembly, resolve_cohort(policy_of(assembly), round_.cohort)

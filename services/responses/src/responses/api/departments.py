@@ -2,18 +2,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.db import UnitOfWork
-from common.http.deps import get_uow
+from common.http.deps import Tx
 from common.http.etag import etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
 from common.texts import Text
+from responses.adapters import repositories as records
 from responses.service import departments as service
 
 public = APIRouter(prefix="/public/v1/departments", tags=["public"])
@@ -38,7 +38,7 @@ class Department(DepartmentIn):
     updated_at: datetime
 
 
-def _view(row: Any) -> Department:
+def _view(row: records.Department) -> Department:
     return Department(
         id=row.id,
         code=row.code,
@@ -62,10 +62,9 @@ async def create(
     body: DepartmentIn,
     response: Response,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Department:
-    async with uow:
-        row = await service.add_department(body.code, body.name.model_dump(), uow=uow)
+    row = await service.add_department(body.code, body.name.model_dump(), uow=uow)
     response.headers["Location"] = f"/v1/departments/{row.id}"
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
@@ -81,10 +80,9 @@ async def create(
 async def list_(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Page[Department]:
-    async with uow:
-        rows, token = await service.list_departments(params, uow=uow)
+    rows, token = await service.list_departments(params, uow=uow)
     return Page[Department](items=[_view(r) for r in rows], next_page_token=token)
 
 
@@ -99,10 +97,9 @@ async def get(
     department_id: Annotated[uuid.UUID, Path(description="The department's id.")],
     response: Response,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Department:
-    async with uow:
-        row = await service.get_department(department_id, uow=uow)
+    row = await service.get_department(department_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
 
@@ -125,10 +122,9 @@ class PublicDepartment(BaseModel):
 )
 async def public_list(
     params: Annotated[PageParams, Depends(page_params)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Page[PublicDepartment]:
-    async with uow:
-        rows, token = await service.list_departments(params, uow=uow)
+    rows, token = await service.list_departments(params, uow=uow)
     return Page[PublicDepartment](
         items=[PublicDepartment(code=r.code, name=Text(**r.name)) for r in rows],
         next_page_token=token,

@@ -6,18 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.db import UnitOfWork
-from common.http.deps import get_uow
+from common.http.deps import Tx, UowFactory
 from common.http.pagination import Page
 from common.http.problems import problem_responses
 from sortition.service import draws as service
 from sortition.service import replacements
-from sortition.service.pool import load_instance
-from sortition.service.rounds import population_shares
 
 router = APIRouter(prefix="/v1/rounds", tags=["draws"])
 public = APIRouter(prefix="/public/v1/rounds", tags=["public"])
@@ -98,16 +95,15 @@ async def commit(
     round_id: RoundId,
     body: CommitmentIn,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Commitment:
-    async with uow:
-        row = await service.commit(
-            round_id,
-            seed_sha256=body.seed_sha256,
-            algorithm=body.algorithm,
-            transparent=body.transparent,
-            uow=uow,
-        )
+    row = await service.commit(
+        round_id,
+        seed_sha256=body.seed_sha256,
+        algorithm=body.algorithm,
+        transparent=body.transparent,
+        uow=uow,
+    )
     return _commitment(row)
 
 
@@ -127,13 +123,12 @@ async def commit(
 async def draw(
     round_id: RoundId,
     body: DrawIn,
-    request: Request,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
+    uow_factory: UowFactory,
 ) -> Draw:
-    progress = service.ProgressWriter(round_id, request.app.state.uow_factory)
-    async with uow:
-        row = await service.draw(round_id, seed=body.seed, uow=uow, progress=progress)
+    progress = service.ProgressWriter(round_id, uow_factory)
+    row = await service.draw(round_id, seed=body.seed, uow=uow, progress=progress)
     return Draw.model_validate(row, from_attributes=True)
 
 
@@ -161,12 +156,11 @@ class DrawProgress(BaseModel):
 async def draw_progress(
     round_id: RoundId,
     _: Annotated[Principal, Depends(auditors)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> DrawProgress:
-    async with uow:
-        return DrawProgress.model_validate(
-            await service.get_progress(round_id, uow=uow), from_attributes=True
-        )
+    return DrawProgress.model_validate(
+        await service.get_progress(round_id, uow=uow), from_attributes=True
+    )
 
 
 @router.get(
@@ -181,10 +175,9 @@ async def draw_progress(
 async def audit(
     round_id: RoundId,
     _: Annotated[Principal, Depends(auditors)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Draw | Commitment:
-    async with uow:
-        row = await service.get_draw(round_id, uow=uow)
+    row = await service.get_commitment(round_id, uow=uow)
     if row.seed is None:
         return _commitment(row)
     return Draw.model_validate(row, from_attributes=True)
@@ -203,11 +196,10 @@ async def audit(
 async def verify(
     round_id: RoundId,
     _: Annotated[Principal, Depends(auditors)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Verification:
-    async with uow:
-        row, panel = await service.verify(round_id, uow=uow)
-    return Verification(identical=panel == list(row.panel), panel=panel)
+    rerun = await service.verify(round_id, uow=uow)
+    return Verification(identical=rerun.identical, panel=rerun.panel)
 
 
 @public.get(
@@ -219,11 +211,8 @@ async def verify(
     response_model=Commitment,
     responses=problem_responses(404, 422),
 )
-async def public_commitment(
-    round_id: RoundId, uow: Annotated[UnitOfWork, Depends(get_uow)]
-) -> Commitment:
-    async with uow:
-        row = await service.get_draw(round_id, uow=uow)
+async def public_commitment(round_id: RoundId, uow: Tx) -> Commitment:
+    row = await service.get_commitment(round_id, uow=uow)
     return _commitment(row)
 
 
@@ -264,12 +253,11 @@ async def replace(
     round_id: RoundId,
     body: ReplacementIn,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Replacement:
-    async with uow:
-        row = await replacements.replace_member(
-            round_id, body.respondent_id, reason=body.reason, uow=uow
-        )
+    row = await replacements.replace_member(
+        round_id, body.respondent_id, reason=body.reason, uow=uow
+    )
     return Replacement.model_validate(row, from_attributes=True)
 
 
@@ -283,10 +271,9 @@ async def replace(
 async def list_replacements(
     round_id: RoundId,
     _: Annotated[Principal, Depends(auditors)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Page[Replacement]:
-    async with uow:
-        rows = await replacements.list_replacements(round_id, uow=uow)
+    rows = await replacements.list_replacements(round_id, uow=uow)
     return Page[Replacement](
         items=[Replacement.model_validate(r, from_attributes=True) for r in rows]
     )
@@ -334,51 +321,21 @@ class PublicResult(BaseModel):
     response_model=PublicResult,
     responses=problem_responses(404, 409, 422),
 )
-async def public_result(
-    round_id: RoundId, uow: Annotated[UnitOfWork, Depends(get_uow)]
-) -> PublicResult:
-    async with uow:
-        row, panel = await replacements.current_panel(round_id, uow=uow)
-        instance = await load_instance(round_id, uow=uow)
-        count = len(await replacements.list_replacements(round_id, uow=uow))
-        population = await population_shares(round_id, uow=uow)
-    index = {person: i for i, person in enumerate(instance.ids)}
-    composition = []
-    for f, feature in enumerate(instance.features):
-        for v, value in enumerate(instance.values[feature]):
-            quota = instance.quota(f, v)
-            composition.append(
-                ValueComposition(
-                    feature=feature,
-                    value=value,
-                    min=quota.min,
-                    max=quota.max,
-                    panel=sum(1 for p in panel if instance.person_values[index[p]][f] == v),
-                    pool=sum(1 for pv in instance.person_values if pv[f] == v),
-                    population_share=population.get((feature, value)),
-                )
-            )
-    values = sorted(float(p) for p in row.probabilities.values())
-    quantiles = {
-        f"p{q}": values[min(len(values) - 1, int(q / 100 * len(values)))]
-        for q in (10, 25, 50, 75, 90)
-    }
-    bands: dict[int, int] = {}
-    for p in values:
-        band = min(19, int(p / 0.05))
-        bands[band] = bands.get(band, 0) + 1
+async def public_result(round_id: RoundId, uow: Tx) -> PublicResult:
+    outcome = await replacements.public_outcome(round_id, uow=uow)
+    spread = outcome.spread
     return PublicResult(
-        commitment=_commitment(row),
-        composition=composition,
+        commitment=_commitment(outcome.commitment),
+        composition=[ValueComposition(**vars(c)) for c in outcome.composition],
         probabilities=ProbabilitySummary(
-            pool=len(values),
-            min=values[0],
-            quantiles=quantiles,
-            max=values[-1],
+            pool=spread.pool,
+            min=spread.min,
+            quantiles=spread.quantiles,
+            max=spread.max,
             histogram=[
-                {"from": round(b * 0.05, 2), "to": round((b + 1) * 0.05, 2), "respondents": n}
-                for b, n in sorted(bands.items())
+                {"from": b.lower, "to": b.upper, "respondents": b.respondents}
+                for b in spread.histogram
             ],
         ),
-        replacements=count,
+        replacements=outcome.replacements,
     )

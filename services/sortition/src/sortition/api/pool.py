@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from common.auth import Principal, require_roles
-from common.db import UnitOfWork
 from common.errors import Invalid
-from common.http.deps import get_uow
+from common.http.deps import Tx
 from common.http.problems import problem_responses
 from sortition.service import pool as service
 
@@ -82,7 +81,7 @@ async def import_pool(
     round_id: RoundId,
     request: Request,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     id_column: Annotated[str, Query(min_length=1, max_length=100)] = "id",
     household_column: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
 ) -> PoolSummary:
@@ -93,10 +92,9 @@ async def import_pool(
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Invalid("The CSV is not UTF-8.", slug="invalid-people-csv") from exc
-    async with uow:
-        result = await service.import_pool(
-            round_id, text, id_column=id_column, household_column=household_column, uow=uow
-        )
+    result = await service.import_pool(
+        round_id, text, id_column=id_column, household_column=household_column, uow=uow
+    )
     return PoolSummary(**result)
 
 
@@ -112,10 +110,9 @@ async def import_pool(
 async def pool_summary(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> PoolSummary:
-    async with uow:
-        return PoolSummary(**await service.count_pool(round_id, uow=uow))
+    return PoolSummary(**await service.count_pool(round_id, uow=uow))
 
 
 @router.get(
@@ -133,10 +130,9 @@ async def pool_summary(
 async def feasibility(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> FeasibilityReport:
-    async with uow:
-        result = await service.feasibility(round_id, uow=uow)
+    result = await service.feasibility(round_id, uow=uow)
     return FeasibilityReport(
         feasible=result.feasible,
         relaxed_seats=result.relaxed_seats,

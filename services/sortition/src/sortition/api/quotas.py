@@ -6,20 +6,20 @@ import csv
 import io
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from common.auth import Principal, require_roles
-from common.db import UnitOfWork
 from common.errors import Invalid, NotAcceptable
-from common.http.deps import get_uow
+from common.http.deps import Tx
 from common.http.etag import IfMatch, etag_of
 from common.http.negotiation import choose
 from common.http.problems import problem_responses
 from sortition.adapters.membership import MembershipClient, get_membership
-from sortition.domain.instance import Quota, quotas_from_shares, read_quotas_csv
+from sortition.domain.instance import Quota, read_quotas_csv
 from sortition.service import rounds as service
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
@@ -127,12 +127,11 @@ async def replace(
     request: Request,
     response: Response,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     if_match: IfMatch = None,
 ) -> Any:
     parse = await _read_body(request)
-    async with uow:
-        row, saved = await service.set_quotas(round_id, parse, if_match=if_match, uow=uow)
+    row, saved = await service.set_quotas(round_id, parse, if_match=if_match, uow=uow)
     return _respond(request, response, row.version, saved)
 
 
@@ -149,10 +148,9 @@ async def get(
     request: Request,
     response: Response,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Any:
-    async with uow:
-        row, items = await service.get_quotas(round_id, uow=uow)
+    row, items = await service.get_quotas(round_id, uow=uow)
     return _respond(request, response, row.version, items)
 
 
@@ -213,33 +211,19 @@ async def from_shares(
     request: Request,
     response: Response,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
     membership: Annotated[MembershipClient, Depends(get_membership)],
     if_match: IfMatch = None,
 ) -> Any:
-    async with uow:
-        round_ = await service.get_round(round_id, uow=uow)
     continuing = None
     if body.rotation_aware:  # asked with the caller's own token: membership decides
-        continuing = await membership.continuing(
-            round_.assembly_id, round_.cohort, authorization=request.headers["authorization"]
-        )
-    items = quotas_from_shares(
-        round_.panel_size,
+        continuing = partial(membership.continuing, authorization=request.headers["authorization"])
+    row, saved = await service.set_quotas_from_shares(
+        round_id,
         body.shares,
         tolerance_seats=body.tolerance_seats,
         continuing=continuing,
+        if_match=if_match,
+        uow=uow,
     )
-    async with uow:
-        row, saved = await service.set_quotas(
-            round_id,
-            lambda: items,
-            if_match=if_match,
-            uow=uow,
-            shares={
-                (feature, value): share / sum(values.values())
-                for feature, values in body.shares.items()
-                for value, share in values.items()
-            },
-        )
     return _respond(request, response, row.version, saved)

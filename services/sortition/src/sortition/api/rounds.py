@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.db import UnitOfWork
-from common.http.deps import get_uow
+from common.http.deps import Tx
 from common.http.etag import etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
@@ -73,15 +72,14 @@ async def create(
     body: RoundIn,
     response: Response,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Round:
-    async with uow:
-        row = await service.open_round(
-            service.OpenRound(
-                assembly_id=body.assembly_id, cohort=body.cohort, panel_size=body.panel_size
-            ),
-            uow=uow,
-        )
+    row = await service.open_round(
+        service.OpenRound(
+            assembly_id=body.assembly_id, cohort=body.cohort, panel_size=body.panel_size
+        ),
+        uow=uow,
+    )
     response.headers["Location"] = f"/v1/rounds/{row.id}"
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
@@ -98,10 +96,9 @@ async def create(
 async def list_(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Page[Round]:
-    async with uow:
-        rows, token = await service.list_rounds(params, uow=uow)
+    rows, token = await service.list_rounds(params, uow=uow)
     return Page[Round](items=[_view(r) for r in rows], next_page_token=token)
 
 
@@ -116,10 +113,9 @@ async def get(
     round_id: Annotated[uuid.UUID, Path(description="The round's id.")],
     response: Response,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Round:
-    async with uow:
-        row = await service.get_round(round_id, uow=uow)
+    row = await service.get_round(round_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
 
@@ -134,8 +130,7 @@ async def get(
 )
 async def public_list(
     params: Annotated[PageParams, Depends(page_params)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> Page[Round]:
-    async with uow:
-        rows, token = await service.list_rounds(params, uow=uow)
+    rows, token = await service.list_rounds(params, uow=uow)
     return Page[Round](items=[_view(r) for r in rows], next_page_token=token)

@@ -6,15 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from common.auth import Principal, require_roles
-from common.db import UnitOfWork
-from common.http.deps import get_uow
+from common.http.deps import Tx, UowFactory
 from common.http.problems import problem_responses
-from sortition.adapters.tables import assemblies, rounds
 from sortition.service import stage1 as service
 
 router = APIRouter(prefix="/v1/rounds", tags=["stage 1"])
@@ -133,34 +130,26 @@ async def upload_extract(
     round_id: RoundId,
     request: Request,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
+    uow_factory: UowFactory,
 ) -> ExtractStatus:
     length = request.headers.get("content-length")
     bytes_total = int(length) if length and length.isdigit() else None
-    factory = request.app.state.uow_factory
 
     async def progress(values: dict[str, Any]) -> None:
-        await service.record_progress(round_id, values, uow=factory(), bytes_total=bytes_total)
-
-    async with uow:
-        minimum_age = (
-            await uow.session.execute(
-                sa.select(assemblies.c.min_age)
-                .select_from(rounds.join(assemblies, assemblies.c.id == rounds.c.assembly_id))
-                .where(rounds.c.id == round_id)
-            )
-        ).scalar_one_or_none()
-        await service.import_extract(
-            round_id,
-            request.stream(),
-            bytes_total=bytes_total,
-            uow=uow,
-            progress=progress,
-            minimum_age=minimum_age or 16,
-            every=request.app.state.settings.extract_progress_every,
+        await service.record_progress(
+            round_id, values, uow_factory=uow_factory, bytes_total=bytes_total
         )
-    async with factory() as read:
-        return _status(await service.get_extract(round_id, uow=read))
+
+    state = await service.import_extract(
+        round_id,
+        request.stream(),
+        bytes_total=bytes_total,
+        uow=uow,
+        progress=progress,
+        every=request.app.state.settings.extract_progress_every,
+    )
+    return _status(state)
 
 
 @router.get(
@@ -177,10 +166,9 @@ async def upload_extract(
 async def extract_status(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> ExtractStatus:
-    async with uow:
-        return _status(await service.get_extract(round_id, uow=uow))
+    return _status(await service.get_extract(round_id, uow=uow))
 
 
 class OversamplingRule(BaseModel):
@@ -266,17 +254,16 @@ async def draw_invitations(
     body: DrawInvitations,
     request: Request,
     _: Annotated[Principal, Depends(operator)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> InvitationDraw:
-    async with uow:
-        row = await service.draw(
-            round_id,
-            count=body.count,
-            seed=body.seed,
-            oversampling=[service.Oversampling(r.where, r.factor) for r in body.oversampling],
-            uow=uow,
-            lead_days=request.app.state.settings.letters_lead_days,
-        )
+    row = await service.draw(
+        round_id,
+        count=body.count,
+        seed=body.seed,
+        oversampling=[service.Oversampling(r.where, r.factor) for r in body.oversampling],
+        uow=uow,
+        lead_days=request.app.state.settings.letters_lead_days,
+    )
     return _draw(row)
 
 
@@ -291,10 +278,9 @@ async def draw_invitations(
 async def invitations_summary(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    uow: Tx,
 ) -> InvitationDraw:
-    async with uow:
-        return _draw(await service.get_draw(round_id, uow=uow))
+    return _draw(await service.get_invitation_draw(round_id, uow=uow))
 
 
 @public.get(
@@ -308,8 +294,5 @@ async def invitations_summary(
     response_model=InvitationDraw,
     responses=problem_responses(404),
 )
-async def public_invitations(
-    round_id: RoundId, uow: Annotated[UnitOfWork, Depends(get_uow)]
-) -> InvitationDraw:
-    async with uow:
-        return _draw(await service.get_draw(round_id, uow=uow))
+async def public_invitations(round_id: RoundId, uow: Tx) -> InvitationDraw:
+    return _draw(await service.get_invitation_draw(round_id, uow=uow))

@@ -16,23 +16,28 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 
-from common.db import UnitOfWork
-from common.errors import Conflict, Invalid, NotFound
-from sortition.adapters.tables import draw_progress, draws, rounds
+from common.contracts.sortition import PanelSelected, RoundCommitted
+from common.db import UnitOfWork, transaction
+from common.errors import Conflict, Invalid
+from sortition.adapters.repositories import (
+    Commitment,
+    Commitments,
+    DrawProgress,
+    DrawProgresses,
+    Rounds,
+)
+from sortition.adapters.tables import draw_progress
 from sortition.domain.instance import Instance
 from sortition.domain.leximin import Infeasible, Report
 from sortition.select import ALGORITHM_VERSION, Selection, select
 from sortition.service.pool import load_instance
 from sortition.service.rounds import RoundStatus
 
-PANEL_SELECTED = "sortition.panel.selected.v1"
-ROUND_COMMITTED = "sortition.round.committed.v1"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -41,11 +46,7 @@ def seed_hash(seed: str) -> str:
 
 
 async def _set_status(round_id: uuid.UUID, status: RoundStatus, *, uow: UnitOfWork) -> None:
-    await uow.session.execute(
-        sa.update(rounds)
-        .where(rounds.c.id == round_id)
-        .values(status=status, updated_at=sa.func.now())
-    )
+    await Rounds(uow).update(round_id, status=status, updated_at=sa.func.now())
 
 
 async def commit(
@@ -55,51 +56,38 @@ async def commit(
     algorithm: str,
     transparent: int | None,
     uow: UnitOfWork,
-) -> Any:
+) -> Commitment:
     if not SHA256.match(seed_sha256):
         raise Invalid("seed_sha256 must be 64 lower-case hex digits.", slug="invalid-seed-hash")
     instance = await load_instance(round_id, uow=uow)
-    try:
-        row = (
-            await uow.session.execute(
-                sa.insert(draws)
-                .values(
-                    round_id=round_id,
-                    algorithm=algorithm,
-                    algorithm_version=ALGORITHM_VERSION,
-                    transparent=transparent,
-                    seed_sha256=seed_sha256,
-                    instance_digest=instance.digest(),
-                )
-                .returning(draws)
-            )
-        ).one()
-    except IntegrityError as exc:
-        raise Conflict("The round is already committed.", slug="already-committed") from exc
+    row = await Commitments(uow).add(
+        round_id=round_id,
+        algorithm=algorithm,
+        algorithm_version=ALGORITHM_VERSION,
+        transparent=transparent,
+        seed_sha256=seed_sha256,
+        instance_digest=instance.digest(),
+        exists=Conflict("The round is already committed.", slug="already-committed"),
+    )
     await _set_status(round_id, RoundStatus.COMMITTED, uow=uow)
     uow.emit(
-        ROUND_COMMITTED,
-        {
-            "round_id": str(round_id),
-            "instance_digest": row.instance_digest,
-            "seed_sha256": seed_sha256,
-            "algorithm": algorithm,
-            "transparent": transparent,
-        },
+        RoundCommitted(
+            round_id=round_id,
+            instance_digest=row.instance_digest,
+            seed_sha256=seed_sha256,
+            algorithm=algorithm,
+            transparent=transparent,
+        ),
         subject=f"round/{round_id}",
     )
-    await uow.commit()
     return row
 
 
-async def get_draw(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
-    row = (await uow.session.execute(sa.select(draws).where(draws.c.round_id == round_id))).first()
-    if row is None:
-        raise NotFound("The round has no commitment yet.", slug="not-committed")
-    return row
+async def get_commitment(round_id: uuid.UUID, *, uow: UnitOfWork) -> Commitment:
+    return await Commitments(uow).get(round_id)
 
 
-def _same_algorithm(row: Any) -> None:
+def _same_algorithm(row: Commitment) -> None:
     """The commitment names a version of the algorithm: another one could give another
     panel from the same inputs and seed, so it may neither draw nor verify the round."""
     if row.algorithm_version != ALGORITHM_VERSION:
@@ -110,7 +98,7 @@ def _same_algorithm(row: Any) -> None:
         )
 
 
-def _run(instance: Instance, row: Any, seed: str, report: Report | None = None) -> Selection:
+def _run(instance: Instance, row: Commitment, seed: str, report: Report | None = None) -> Selection:
     return select(
         instance, algorithm=row.algorithm, seed=seed, transparent=row.transparent, report=report
     )
@@ -132,7 +120,7 @@ class ProgressWriter:
         self.pending: concurrent.futures.Future[None] | None = None
 
     async def write(self, phase: str, done: float | None, panels: int) -> None:
-        async with self.uow_factory() as uow:
+        async with transaction(self.uow_factory) as uow:
             stmt = insert(draw_progress).values(
                 round_id=self.round_id,
                 phase=phase,
@@ -152,7 +140,6 @@ class ProgressWriter:
             await uow.session.execute(
                 stmt.on_conflict_do_update(index_elements=[draw_progress.c.round_id], set_=values)
             )
-            await uow.commit()
 
     async def finish(self, phase: str, done: float | None, panels: int) -> None:
         """The last word, after any write still on its way from the computing thread."""
@@ -172,15 +159,8 @@ class ProgressWriter:
         self.pending = asyncio.run_coroutine_threadsafe(self.write(phase, done, panels), self.loop)
 
 
-async def get_progress(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
-    row = (
-        await uow.session.execute(
-            sa.select(draw_progress).where(draw_progress.c.round_id == round_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("No draw has started for this round.", slug="draw-not-started")
-    return row
+async def get_progress(round_id: uuid.UUID, *, uow: UnitOfWork) -> DrawProgress:
+    return await DrawProgresses(uow).get(round_id)
 
 
 async def draw(
@@ -189,12 +169,8 @@ async def draw(
     seed: str,
     uow: UnitOfWork,
     progress: ProgressWriter | None = None,
-) -> Any:
-    row = (
-        await uow.session.execute(
-            sa.select(draws).where(draws.c.round_id == round_id).with_for_update()
-        )
-    ).first()
+) -> Commitment:
+    row = await Commitments(uow).find(round_id, lock=True)
     if row is None:
         raise Conflict("Commit to the round before drawing.", slug="not-committed")
     if row.seed is not None:
@@ -216,40 +192,40 @@ async def draw(
     if progress is not None:
         await progress.finish("done", 1.0, len(selection.lottery.panels))
     result = selection.as_json()
-    updated = (
-        await uow.session.execute(
-            sa.update(draws)
-            .where(draws.c.round_id == round_id)
-            .values(
-                seed=seed,
-                drawn_at=sa.func.now(),
-                reserves=result["reserves"],
-                panel=result["panel"],
-                probabilities=result["probabilities"],
-                min_probability=result["min_probability"],
-                lottery_size=len(result["distribution"]),
-                seconds=result["seconds"],
-            )
-            .returning(draws)
-        )
-    ).one()
+    updated = await Commitments(uow).update(
+        round_id,
+        seed=seed,
+        drawn_at=sa.func.now(),
+        reserves=result["reserves"],
+        panel=result["panel"],
+        probabilities=result["probabilities"],
+        min_probability=result["min_probability"],
+        lottery_size=len(result["distribution"]),
+        seconds=result["seconds"],
+    )
     await _set_status(round_id, RoundStatus.DRAWN, uow=uow)
     uow.emit(
-        PANEL_SELECTED,
-        {
-            "round_id": str(round_id),
-            "panel": result["panel"],
-            "reserves": result["reserves"],
-            "algorithm": row.algorithm,
-        },
+        PanelSelected(
+            round_id=round_id,
+            panel=result["panel"],
+            reserves=result["reserves"],
+            algorithm=row.algorithm,
+        ),
         subject=f"round/{round_id}",
     )
-    await uow.commit()
     return updated
 
 
-async def verify(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, list[str]]:
-    row = await get_draw(round_id, uow=uow)
+@dataclass(frozen=True)
+class Rerun:
+    """A drawn round's lottery and draw computed again from what was kept."""
+
+    panel: list[str]
+    identical: bool
+
+
+async def verify(round_id: uuid.UUID, *, uow: UnitOfWork) -> Rerun:
+    row = await get_commitment(round_id, uow=uow)
     if row.seed is None:
         raise Conflict("The round is not drawn yet.", slug="not-drawn")
     _same_algorithm(row)
@@ -259,4 +235,5 @@ async def verify(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, list[str
             "The pool or the quotas changed since the commitment.", slug="inputs-changed"
         )
     selection = await asyncio.to_thread(_run, instance, row, row.seed)
-    return row, selection.as_json()["panel"]
+    panel: list[str] = selection.as_json()["panel"]
+    return Rerun(panel=panel, identical=panel == row.panel)

@@ -10,13 +10,15 @@ from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
+from common.contracts.membership import RespondentRegistered
 from common.db import UnitOfWork
 from common.errors import Conflict, PermanentEventError
+from common.events.contracts import handles
 from common.events.envelope import Event
-from sortition.adapters.tables import late_registrations, respondents, rounds
+from sortition.adapters.repositories import Rounds
+from sortition.adapters.tables import late_registrations, respondents
 from sortition.domain.feasibility import Feasibility, check_feasibility
 from sortition.domain.instance import Instance, InstanceError, build_instance, read_people_csv
 from sortition.service.rounds import ensure_open, get_quotas
@@ -62,7 +64,6 @@ async def import_pool(
             for i, person in enumerate(instance.ids)
         ],
     )
-    await uow.commit()
     return summary(instance)
 
 
@@ -146,26 +147,14 @@ async def feasibility(round_id: uuid.UUID, *, uow: UnitOfWork) -> Feasibility:
     return await asyncio.to_thread(check_feasibility, instance)
 
 
-class _Registered(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    round_id: uuid.UUID
-    respondent_id: str = Field(min_length=1, max_length=200)
-    household: str | None = Field(default=None, max_length=200)
-    features: dict[str, str]
-
-
-async def on_respondent_registered(event: Event, *, uow: UnitOfWork) -> None:
+@handles(RespondentRegistered)
+async def on_respondent_registered(
+    data: RespondentRegistered, event: Event, uow: UnitOfWork
+) -> None:
     """A citizen registered with membership: add them to the round's pool, by a
     pseudonymous id and their features only. Their values are checked against the quotas
     when the pool is used, since quotas may still change."""
-    try:
-        data = _Registered.model_validate(event.data)
-    except ValidationError as exc:
-        raise PermanentEventError(f"invalid registration: {exc.error_count()} error(s)") from exc
-    exists = (
-        await uow.session.execute(sa.select(rounds.c.id).where(rounds.c.id == data.round_id))
-    ).first()
+    exists = await Rounds(uow).find(data.round_id)
     if exists is None:
         raise PermanentEventError("the registration names a round sortition does not know")
     try:

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
+from common.contracts.sortition import QuotaBounds, QuotasSet, RoundOpened
 from common.db import UnitOfWork
-from common.errors import Conflict, Invalid, NotFound
+from common.errors import Conflict, Invalid
 from common.http.etag import check_if_match
-from common.http.pagination import PageParams, keyset_page, page_of
+from common.http.pagination import PageParams
 from common.rotation import RotationPolicy, cohort, parse_cohort, resolve_cohort
-from sortition.adapters.tables import assemblies, draws, quotas, rounds
-from sortition.domain.instance import Quota, check_quotas
+from sortition.adapters.repositories import Assemblies, Round, Rounds
+from sortition.adapters.tables import quotas
+from sortition.domain.instance import Quota, check_quotas, quotas_from_shares
 from sortition.service.assemblies import rotation_of
-
-ROUND_OPENED = "sortition.round.opened.v1"
-QUOTAS_SET = "sortition.round.quotas_set.v1"
 
 
 class RoundStatus(StrEnum):
@@ -58,20 +55,15 @@ def cohort_label(given: str, policy: RotationPolicy | None) -> str:
 
 async def ensure_open(round_id: uuid.UUID, *, uow: UnitOfWork) -> None:
     """The pool and quotas are frozen once the round is committed."""
-    committed = (
-        await uow.session.execute(sa.select(draws.c.round_id).where(draws.c.round_id == round_id))
-    ).first()
-    if committed is not None:
+    if await Rounds(uow).is_committed(round_id):
         raise Conflict(
             "The round is committed: its pool and quotas can no longer change.",
             slug="round-committed",
         )
 
 
-async def open_round(cmd: OpenRound, *, uow: UnitOfWork) -> Any:
-    assembly = (
-        await uow.session.execute(sa.select(assemblies).where(assemblies.c.id == cmd.assembly_id))
-    ).first()
+async def open_round(cmd: OpenRound, *, uow: UnitOfWork) -> Round:
+    assembly = await Assemblies(uow).find(cmd.assembly_id)
     if assembly is None:
         raise Invalid(
             "No assembly with that id is known to sortition (yet): configure it in the "
@@ -90,53 +82,37 @@ async def open_round(cmd: OpenRound, *, uow: UnitOfWork) -> Any:
             slug="panel-size-not-cohort",
         )
     label = cohort_label(cmd.cohort, rotation_of(assembly.rotation, assembly.cohort_size))
-    try:
-        row = (
-            await uow.session.execute(
-                sa.insert(rounds)
-                .values(
-                    id=uuid.uuid4(),
-                    assembly_id=cmd.assembly_id,
-                    cohort=label,
-                    panel_size=cmd.panel_size,
-                    status=RoundStatus.OPEN,
-                    version=1,
-                )
-                .returning(rounds)
-            )
-        ).one()
-    except IntegrityError as exc:
-        raise Conflict(
+    row = await Rounds(uow).add(
+        id=uuid.uuid4(),
+        assembly_id=cmd.assembly_id,
+        cohort=label,
+        panel_size=cmd.panel_size,
+        status=RoundStatus.OPEN,
+        version=1,
+        exists=Conflict(
             f"The assembly already has a round for cohort {label!r}"
             + (f" (which {cmd.cohort!r} names)." if label != cmd.cohort else "."),
             slug="round-exists",
-        ) from exc
+        ),
+    )
     uow.emit(
-        ROUND_OPENED,
-        {
-            "round_id": str(row.id),
-            "assembly_id": str(row.assembly_id),
-            "cohort": row.cohort,
-            "panel_size": row.panel_size,
-        },
+        RoundOpened(
+            round_id=row.id,
+            assembly_id=row.assembly_id,
+            cohort=row.cohort,
+            panel_size=row.panel_size,
+        ),
         subject=f"round/{row.id}",
     )
-    await uow.commit()
     return row
 
 
-async def get_round(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
-    row = (await uow.session.execute(sa.select(rounds).where(rounds.c.id == round_id))).first()
-    if row is None:
-        raise NotFound("No selection round with that id.")
-    return row
+async def get_round(round_id: uuid.UUID, *, uow: UnitOfWork) -> Round:
+    return await Rounds(uow).get(round_id)
 
 
-async def list_rounds(params: PageParams, *, uow: UnitOfWork) -> tuple[list[Any], str | None]:
-    stmt = keyset_page(
-        sa.select(rounds), created_at=rounds.c.created_at, id=rounds.c.id, params=params
-    )
-    return page_of((await uow.session.execute(stmt)).all(), params)
+async def list_rounds(params: PageParams, *, uow: UnitOfWork) -> tuple[list[Round], str | None]:
+    return await Rounds(uow).page(params)
 
 
 async def set_quotas(
@@ -146,17 +122,11 @@ async def set_quotas(
     if_match: str | None,
     uow: UnitOfWork,
     shares: dict[tuple[str, str], float] | None = None,
-) -> tuple[Any, list[Quota]]:
+) -> tuple[Round, list[Quota]]:
     """Replace a round's quotas, after checking they could ever be met; with the population
     shares they came from, if they came from some. ``read`` gives the new quotas; it is
     called once the round exists, its ETag matches and it is still open."""
-    current = (
-        await uow.session.execute(
-            sa.select(rounds).where(rounds.c.id == round_id).with_for_update()
-        )
-    ).first()
-    if current is None:
-        raise NotFound("No selection round with that id.")
+    current = await Rounds(uow).get(round_id, lock=True)
     check_if_match(if_match, version=current.version)
     await ensure_open(round_id, uow=uow)
     new = read()
@@ -177,30 +147,50 @@ async def set_quotas(
             for i, q in enumerate(new)
         ],
     )
-    row = (
-        await uow.session.execute(
-            sa.update(rounds)
-            .where(rounds.c.id == round_id)
-            .values(version=current.version + 1, updated_at=sa.func.now())
-            .returning(rounds)
-        )
-    ).one()
+    row = await Rounds(uow).update(round_id, version=current.version + 1, updated_at=sa.func.now())
     uow.emit(
-        QUOTAS_SET,
-        {
-            "round_id": str(round_id),
-            "version": row.version,
-            "quotas": [
-                {"feature": q.feature, "value": q.value, "min": q.min, "max": q.max} for q in new
+        QuotasSet(
+            round_id=round_id,
+            version=row.version,
+            quotas=[
+                QuotaBounds(feature=q.feature, value=q.value, min=q.min, max=q.max) for q in new
             ],
-        },
+        ),
         subject=f"round/{round_id}",
     )
-    await uow.commit()
     return row, new
 
 
-async def get_quotas(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Any, list[Quota]]:
+#: Who continues when a round's cohort starts: per feature, per value, a count of members.
+Continuing = Callable[[uuid.UUID, str], Awaitable[dict[str, dict[str, int]]]]
+
+
+async def set_quotas_from_shares(
+    round_id: uuid.UUID,
+    shares: dict[str, dict[str, float]],
+    *,
+    tolerance_seats: float,
+    continuing: Continuing | None,
+    if_match: str | None,
+    uow: UnitOfWork,
+) -> tuple[Round, list[Quota]]:
+    """Proportional quotas from population shares (any scale: each feature's shares are
+    normalised). With ``continuing`` (membership's answer for the round's assembly and
+    cohort), the targets are shares of the whole body less the members who continue."""
+    round_ = await get_round(round_id, uow=uow)
+    counts = None if continuing is None else await continuing(round_.assembly_id, round_.cohort)
+    items = quotas_from_shares(
+        round_.panel_size, shares, tolerance_seats=tolerance_seats, continuing=counts
+    )
+    normalised = {
+        (feature, value): share / sum(values.values())
+        for feature, values in shares.items()
+        for value, share in values.items()
+    }
+    return await set_quotas(round_id, lambda: items, if_match=if_match, uow=uow, shares=normalised)
+
+
+async def get_quotas(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Round, list[Quota]]:
     row = await get_round(round_id, uow=uow)
     found = (
         await uow.session.execute(

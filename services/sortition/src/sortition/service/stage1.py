@@ -29,25 +29,29 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
 
+from common.contracts.sortition import InvitationsDrawn, Letter
 from common.dates import milan_today
-from common.db import UnitOfWork
+from common.db import UnitOfWork, UnitOfWorkFactory, transaction
 from common.errors import Conflict, DomainError, Invalid, NotFound
 from common.rotation import resolve_cohort
+from sortition.adapters.repositories import (
+    Assemblies,
+    InvitationDraw,
+    InvitationDraws,
+    Round,
+    Rounds,
+)
 from sortition.adapters.tables import (
-    assemblies,
     extract_imports,
     extract_rows,
     extract_strata,
     extracts,
-    invitation_draws,
     invitations,
-    rounds,
 )
 from sortition.domain.instance import InstanceError, csv_records
 from sortition.domain.invitations import Extract, ExtractReader, draw_invitations
 from sortition.service.assemblies import rotation_of
 
-INVITATIONS_DRAWN = "sortition.invitations.drawn.v1"
 STRATUM_FEATURES = ("age_band", "gender", "citizenship", "municipio")
 BATCH_ROWS = 50_000
 EVENT_BATCH = 500
@@ -117,18 +121,12 @@ async def _lock(round_id: uuid.UUID, *, uow: UnitOfWork) -> None:
         )
 
 
-async def _check_round(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
-    round_ = (await uow.session.execute(sa.select(rounds).where(rounds.c.id == round_id))).first()
-    if round_ is None:
-        raise NotFound("No round with that id.", slug="round-not-found")
-    return round_
+async def _check_round(round_id: uuid.UUID, *, uow: UnitOfWork) -> Round:
+    return await Rounds(uow).get(round_id)
 
 
 async def _drawn(round_id: uuid.UUID, *, uow: UnitOfWork) -> bool:
-    row = await uow.session.execute(
-        sa.select(invitation_draws.c.round_id).where(invitation_draws.c.round_id == round_id)
-    )
-    return row.first() is not None
+    return await InvitationDraws(uow).find(round_id) is not None
 
 
 async def _lines(chunks: AsyncIterator[bytes], counter: list[int]) -> AsyncIterator[list[str]]:
@@ -160,11 +158,13 @@ async def import_extract(
     bytes_total: int | None,
     uow: UnitOfWork,
     progress: Progress,
-    minimum_age: int = 16,
     every: int = 100_000,
-) -> None:
-    """Replace a round's extract with the streamed CSV, or leave the one in use in place."""
-    await _check_round(round_id, uow=uow)
+) -> ExtractState:
+    """Replace a round's extract with the streamed CSV, or leave the one in use in place.
+    People under the assembly's minimum age are counted but not eligible."""
+    round_ = await _check_round(round_id, uow=uow)
+    assembly = await Assemblies(uow).find(round_.assembly_id)
+    minimum_age = assembly.min_age if assembly else 16
     await _lock(round_id, uow=uow)
     if await _drawn(round_id, uow=uow):
         raise Conflict(
@@ -317,7 +317,7 @@ async def import_extract(
             },
         )
     )
-    await uow.commit()
+    return await get_extract(round_id, uow=uow)
 
 
 def _records(lines: list[str], *, first_line: int) -> Iterator[list[str]]:
@@ -326,10 +326,14 @@ def _records(lines: list[str], *, first_line: int) -> Iterator[list[str]]:
 
 
 async def record_progress(
-    round_id: uuid.UUID, values: dict[str, Any], *, uow: UnitOfWork, bytes_total: int | None
+    round_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    uow_factory: UnitOfWorkFactory,
+    bytes_total: int | None,
 ) -> None:
     """Write an upload's progress in a transaction of its own, visible at once."""
-    async with uow:
+    async with transaction(uow_factory) as uow:
         if values.get("status") == UploadStatus.IMPORTING:  # a new upload starts afresh
             values = {
                 **values,
@@ -347,7 +351,6 @@ async def record_progress(
                 .where(extract_imports.c.round_id == round_id)
                 .values(**values)
             )
-        await uow.commit()
 
 
 async def get_extract(round_id: uuid.UUID, *, uow: UnitOfWork) -> ExtractState:
@@ -410,14 +413,10 @@ async def get_extract(round_id: uuid.UUID, *, uow: UnitOfWork) -> ExtractState:
     return ExtractState(upload=upload, in_use=in_use)
 
 
-async def _check_lead_time(round_: Any, *, lead_days: int, uow: UnitOfWork) -> None:
+async def _check_lead_time(round_: Round, *, lead_days: int, uow: UnitOfWork) -> None:
     """Letters cannot go out for a cohort whose training starts in fewer than ``lead_days``
     days: there would be no time to answer, draw and confirm (when the calendar is known)."""
-    assembly = (
-        await uow.session.execute(
-            sa.select(assemblies).where(assemblies.c.id == round_.assembly_id)
-        )
-    ).first()
+    assembly = await Assemblies(uow).find(round_.assembly_id)
     policy = rotation_of(assembly.rotation, assembly.cohort_size) if assembly else None
     cohort = resolve_cohort(policy, round_.cohort) if policy else None
     if cohort is None:
@@ -446,7 +445,7 @@ async def draw(
     oversampling: list[Oversampling],
     uow: UnitOfWork,
     lead_days: int = 0,
-) -> Any:
+) -> InvitationDraw:
     round_ = await _check_round(round_id, uow=uow)
     await _lock(round_id, uow=uow)
     if await _drawn(round_id, uow=uow):
@@ -546,55 +545,40 @@ async def draw(
         }
         for i, (k, s) in enumerate(zip(keys, strata, strict=True))
     ]
-    row = (
-        await uow.session.execute(
-            sa.insert(invitation_draws)
-            .values(
-                round_id=round_id,
-                seed=seed,
-                requested=count,
-                drawn=len(letters),
-                oversampling=[{"where": dict(o.where), "factor": o.factor} for o in oversampling],
-                seats=seats,
-                extract_sha256=extract.sha256,
-            )
-            .returning(invitation_draws)
-        )
-    ).one()
+    row = await InvitationDraws(uow).add(
+        round_id=round_id,
+        seed=seed,
+        requested=count,
+        drawn=len(letters),
+        oversampling=[{"where": dict(o.where), "factor": o.factor} for o in oversampling],
+        seats=seats,
+        extract_sha256=extract.sha256,
+    )
     batches = max(1, -(-len(letters) // EVENT_BATCH))
     for b in range(batches):
         part = letters[b * EVENT_BATCH : (b + 1) * EVENT_BATCH]
         uow.emit(
-            INVITATIONS_DRAWN,
-            {
-                "round_id": str(round_id),
-                "assembly_id": str(round_.assembly_id),
-                "cohort": round_.cohort,
-                "batch": b + 1,
-                "batches": batches,
-                "total": len(letters),
-                "invitations": [
-                    {
-                        "sequence": x["sequence"],
-                        "person_ref": x["person_ref"],
-                        "household_ref": x["household_ref"],
-                    }
+            InvitationsDrawn(
+                round_id=round_id,
+                assembly_id=round_.assembly_id,
+                cohort=round_.cohort,
+                batch=b + 1,
+                batches=batches,
+                total=len(letters),
+                invitations=[
+                    Letter(
+                        sequence=x["sequence"],
+                        person_ref=x["person_ref"],
+                        household_ref=x["household_ref"],
+                    )
                     for x in part
                 ],
-            },
+            ),
             subject=f"round/{round_id}",
         )
-    await uow.commit()
     return row
 
 
-async def get_draw(round_id: uuid.UUID, *, uow: UnitOfWork) -> Any:
+async def get_invitation_draw(round_id: uuid.UUID, *, uow: UnitOfWork) -> InvitationDraw:
     await _check_round(round_id, uow=uow)
-    row = (
-        await uow.session.execute(
-            sa.select(invitation_draws).where(invitation_draws.c.round_id == round_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("The round's invitations are not drawn yet.", slug="invitations-not-drawn")
-    return row
+    return await InvitationDraws(uow).get(round_id)

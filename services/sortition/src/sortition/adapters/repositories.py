@@ -1,0 +1,190 @@
+"""The sortition service's aggregates, each behind its repository."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from common.db.repository import Record, Repository
+from sortition.adapters.tables import (
+    assemblies,
+    draw_progress,
+    draws,
+    invitation_draws,
+    replacements,
+    rounds,
+)
+from sortition.select import Algorithm
+
+
+@dataclass(frozen=True, slots=True)
+class Assembly(Record):
+    """Sortition's copy of an assembly's configuration (from membership's events)."""
+
+    id: uuid.UUID
+    version: int
+    seats: int
+    min_age: int
+    cohort_size: int
+    rotation: dict[str, Any] | None
+
+
+class Assemblies(Repository[Assembly]):
+    table = assemblies
+    record = Assembly
+    not_found = ("No assembly with that id is known to sortition.", "unknown-assembly")
+
+    async def keep_newest(self, **values: Any) -> None:
+        """Insert, or replace with a newer version: events may arrive out of order."""
+        stmt = insert(assemblies).values(**values)
+        await self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[assemblies.c.id],
+                set_={
+                    **{k: stmt.excluded[k] for k in values if k != "id"},
+                    "updated_at": sa.func.now(),
+                },
+                where=assemblies.c.version < stmt.excluded.version,
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Round(Record):
+    id: uuid.UUID
+    assembly_id: uuid.UUID
+    cohort: str
+    panel_size: int
+    status: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class Rounds(Repository[Round]):
+    table = rounds
+    record = Round
+    not_found = ("No selection round with that id.", None)
+
+    async def is_committed(self, round_id: uuid.UUID) -> bool:
+        """Whether the round has a commitment (its pool and quotas are frozen)."""
+        found = await self.session.execute(
+            sa.select(draws.c.round_id).where(draws.c.round_id == round_id)
+        )
+        return found.first() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment(Record):
+    """A round's commitment (pool digest, algorithm, the seed's SHA-256) and, once the
+    seed is revealed, the panel drawn with it: all a re-run needs."""
+
+    round_id: uuid.UUID
+    algorithm: Algorithm
+    algorithm_version: str
+    transparent: int | None
+    seed_sha256: str
+    instance_digest: str
+    committed_at: datetime
+    seed: str | None
+    drawn_at: datetime | None
+    panel: list[str] | None
+    probabilities: dict[str, float] | None
+    min_probability: float | None
+    lottery_size: int | None
+    seconds: float | None
+    reserves: list[str] | None
+
+
+class Commitments(Repository[Commitment]):
+    table = draws
+    record = Commitment
+    key = "round_id"
+    not_found = ("The round has no commitment yet.", "not-committed")
+
+
+@dataclass(frozen=True, slots=True)
+class DrawProgress(Record):
+    round_id: uuid.UUID
+    phase: str
+    done: float | None
+    panels: int
+    started_at: datetime
+    updated_at: datetime
+
+
+class DrawProgresses(Repository[DrawProgress]):
+    table = draw_progress
+    record = DrawProgress
+    key = "round_id"
+    not_found = ("No draw has started for this round.", "draw-not-started")
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationDraw(Record):
+    """Stage 1: how many letters a round sent, to whom by stratum, from which extract."""
+
+    round_id: uuid.UUID
+    seed: str
+    requested: int
+    drawn: int
+    oversampling: list[dict[str, Any]]
+    seats: list[dict[str, Any]]  # per stratum: its features, size, invited, factor
+    extract_sha256: str
+    drawn_at: datetime
+
+
+class InvitationDraws(Repository[InvitationDraw]):
+    table = invitation_draws
+    record = InvitationDraw
+    key = "round_id"
+    not_found = ("The round's invitations are not drawn yet.", "invitations-not-drawn")
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement(Record):
+    """Who left a drawn panel and who replaced them (None: the pool had nobody)."""
+
+    round_id: uuid.UUID
+    sequence: int
+    leaving: str
+    reason: str
+    joining: str | None
+    deviation: int | None
+    created_at: datetime
+
+
+class Replacements(Repository[Replacement]):
+    table = replacements
+    record = Replacement
+    key = "sequence"
+
+    async def of_round(self, round_id: uuid.UUID) -> list[Replacement]:
+        """In the order they were drawn."""
+        return await self.all(
+            self.select()
+            .where(replacements.c.round_id == round_id)
+            .order_by(replacements.c.sequence)
+        )
+
+    async def of_member(self, round_id: uuid.UUID, leaving: str) -> Replacement | None:
+        return await self.one_or_none(
+            self.select().where(
+                replacements.c.round_id == round_id, replacements.c.leaving == leaving
+            )
+        )
+
+
+REPOSITORIES: tuple[type[Repository[Any]], ...] = (
+    Assemblies,
+    Rounds,
+    Commitments,
+    DrawProgresses,
+    InvitationDraws,
+    Replacements,
+)
