@@ -148,6 +148,14 @@ def cmd_prepare(settings: StackSettings, _: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_asyncapi(_settings: StackSettings, _: argparse.Namespace) -> int:
+    from devstack.catalogue import PATH, render
+
+    PATH.write_text(render())
+    _say(f"wrote {PATH.relative_to(REPO_ROOT)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -158,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("service", choices=SERVICES)
     sub.add_parser("announce", help="wait for every service to be ready and say where they are")
     sub.add_parser("prepare", help="provision schemas and roles and migrate every service")
+    sub.add_parser("asyncapi", help="write the event catalogue to deploy/asyncapi.yaml")
     args = parser.parse_args(argv)
     settings = StackSettings()
     handler = {
@@ -167,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "serve": cmd_serve,
         "announce": cmd_announce,
         "prepare": cmd_prepare,
+        "asyncapi": cmd_asyncapi,
     }[args.command]
     return handler(settings, args)
 
