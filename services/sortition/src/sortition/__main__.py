@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 
-class Progress:
+class TerminalProgress:
     """Reports a long selection's progress on stderr, at most once every ``every`` seconds
     (so a selection that takes less than that prints nothing)."""
 
@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     select.add_argument("--output", type=Path, default=None, help="result.json (default: stdout)")
     select.add_argument(
         "--transparent",
+        dest="uniform_panels",
         type=int,
         default=None,
         metavar="M",
@@ -84,15 +85,15 @@ def main(argv: list[str] | None = None) -> int:
             id_column=args.id_column,
             household_column=args.household_column,
         )
-        if args.transparent is not None and args.transparent < 1:
+        if args.uniform_panels is not None and args.uniform_panels < 1:
             raise InstanceError("invalid-transparent", "--transparent needs M >= 1.")
         selection = run(
             instance,
             algorithm=args.algorithm,
             seed=args.seed,
-            transparent=args.transparent,
+            uniform_panels=args.uniform_panels,
             legacy_runs=args.legacy_runs,
-            report=None if args.quiet else Progress(started, args.progress_every),
+            report=None if args.quiet else TerminalProgress(started, args.progress_every),
         )
     except Infeasible:
         from sortition.domain.feasibility import check_feasibility

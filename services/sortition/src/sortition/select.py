@@ -9,7 +9,7 @@ from typing import Any, Literal
 from sortition.domain.instance import Instance
 from sortition.domain.legacy import legacy_panel
 from sortition.domain.leximin import Report, leximin
-from sortition.domain.lottery import Lottery, draw, expand, seeded_random
+from sortition.domain.lottery import Lottery, expand, pick_panel, seeded_random
 from sortition.domain.panels import PanelProgram, build_classes
 from sortition.domain.transparent import round_uniform
 
@@ -27,7 +27,7 @@ class Selection:
     seed: str
     lottery: Lottery
     panel: tuple[int, ...]
-    transparent: int | None
+    uniform_panels: int | None  # the lottery rounded to this many equally likely panels
     seconds: float
 
     def reserves(self) -> list[str]:
@@ -57,7 +57,7 @@ class Selection:
             "min_probability": float(marginals.min()),
             "algorithm": self.algorithm,
             "algorithm_version": ALGORITHM_VERSION,
-            "transparent": self.transparent,
+            "uniform_panels": self.uniform_panels,
             "seed": self.seed,
             "instance_digest": self.instance.digest(),
             "seconds": round(self.seconds, 3),
@@ -69,7 +69,7 @@ def select(
     *,
     algorithm: Algorithm = "leximin",
     seed: str,
-    transparent: int | None = None,
+    uniform_panels: int | None = None,
     legacy_runs: int = 1000,
     report: Report | None = None,
 ) -> Selection:
@@ -95,15 +95,15 @@ def select(
         )
     else:
         raise ValueError(f"unknown algorithm {algorithm!r}")
-    if transparent is not None:
-        lottery = round_uniform(lottery, len(instance.ids), transparent)
-    chosen = lottery.panels[draw(lottery, seed)]
+    if uniform_panels is not None:
+        lottery = round_uniform(lottery, len(instance.ids), uniform_panels)
+    chosen = lottery.panels[pick_panel(lottery, seed)]
     return Selection(
         instance=instance,
         algorithm=algorithm,
         seed=seed,
         lottery=lottery,
         panel=chosen,
-        transparent=transparent,
+        uniform_panels=uniform_panels,
         seconds=time.perf_counter() - started,
     )

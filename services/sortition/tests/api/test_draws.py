@@ -242,3 +242,19 @@ async def test_public_result_reads_the_panel_against_the_population(start_servic
     body = (await sortition.get(base.replace("/v1/", "/public/v1/") + "/result")).json()
     shares = {c["value"]: c["population_share"] for c in body["composition"]}
     assert shares == {"x": 0.525, "y": 0.475}
+
+
+async def test_a_uniform_lottery_is_committed_to_by_its_count_of_panels(start_service):
+    sortition, base = await prepared_round(start_service)
+    digest = hashlib.sha256(SEED.encode()).hexdigest()
+    # the former name of the field is still understood
+    committed = await sortition.post(
+        f"{base}/commitment", json={"seed_sha256": digest, "transparent": 20}, headers=OPERATOR
+    )
+    assert committed.status_code == 201, committed.text
+    assert committed.json()["uniform_panels"] == 20
+    drawn = await sortition.post(f"{base}/draw", json={"seed": SEED}, headers=OPERATOR)
+    assert drawn.status_code == 200, drawn.text
+    assert 1 <= drawn.json()["lottery_size"] <= 20  # equal panels are kept once
+    verified = await sortition.post(f"{base}/verify", headers=OPERATOR)
+    assert verified.json()["identical"] is True

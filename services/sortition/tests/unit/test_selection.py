@@ -102,7 +102,7 @@ def test_households_are_exact_not_approximated():
 
 def test_transparent_lottery_is_uniform_over_m_panels():
     instance = load("example_small_20", 20)
-    selection = select(instance, seed="7", transparent=30)
+    selection = select(instance, seed="7", uniform_panels=30)
     assert_valid_lottery(instance, selection)
     for p in selection.lottery.probabilities:
         assert (p * 30) == pytest.approx(round(p * 30), abs=1e-9)
@@ -530,13 +530,13 @@ def test_a_transparent_draw_is_the_same_on_a_busy_machine():
     """The rounding's budget is work, not seconds: with both cores kept busy by other
     processes, the transparent lottery and its draw are the same as on a quiet machine."""
     instance = load("example_large_200", 200)
-    quiet = select(instance, seed="7", transparent=50)
+    quiet = select(instance, seed="7", uniform_panels=50)
     until = time.monotonic() + 120
     burners = [multiprocessing.Process(target=_burn, args=(until,)) for _ in range(4)]
     for burner in burners:
         burner.start()
     try:
-        busy = select(instance, seed="7", transparent=50)
+        busy = select(instance, seed="7", uniform_panels=50)
     finally:
         for burner in burners:
             burner.terminate()

@@ -51,7 +51,9 @@ class RoundCommitted(Contract):
     seed_sha256: str = ""
     algorithm: str = "leximin"
     transparent: int | None = Field(
-        default=None, description="Panels of the uniform lottery, if one was asked for."
+        default=None,
+        description="The uniform lottery's count of panels, if one was asked for (the "
+        "commitment's `uniform_panels`; the field keeps its first name in version 1).",
     )
 
 

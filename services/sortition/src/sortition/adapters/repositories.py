@@ -13,8 +13,8 @@ from sqlalchemy.dialects.postgresql import insert
 from common.db.repository import Record, Repository
 from sortition.adapters.tables import (
     assemblies,
+    commitments,
     draw_progress,
-    draws,
     invitation_draws,
     replacements,
     rounds,
@@ -74,7 +74,7 @@ class Rounds(Repository[Round]):
     async def is_committed(self, round_id: uuid.UUID) -> bool:
         """Whether the round has a commitment (its pool and quotas are frozen)."""
         found = await self.session.execute(
-            sa.select(draws.c.round_id).where(draws.c.round_id == round_id)
+            sa.select(commitments.c.round_id).where(commitments.c.round_id == round_id)
         )
         return found.first() is not None
 
@@ -87,7 +87,7 @@ class Commitment(Record):
     round_id: uuid.UUID
     algorithm: Algorithm
     algorithm_version: str
-    transparent: int | None
+    uniform_panels: int | None
     seed_sha256: str
     instance_digest: str
     committed_at: datetime
@@ -102,7 +102,7 @@ class Commitment(Record):
 
 
 class Commitments(Repository[Commitment]):
-    table = draws
+    table = commitments
     record = Commitment
     key = "round_id"
     not_found = ("The round has no commitment yet.", "not-committed")

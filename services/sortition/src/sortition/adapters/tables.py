@@ -74,14 +74,16 @@ respondents = sa.Table(
     ),
 )
 
-# A round's commitment and, once the seed is revealed, its draw: all a re-run needs.
-draws = sa.Table(
-    "draws",
+# A round's commitment and, once the seed is revealed, the panel drawn with it: all a
+# re-run needs.
+commitments = sa.Table(
+    "commitments",
     metadata,
     sa.Column("round_id", UUID(as_uuid=True), primary_key=True),
     sa.Column("algorithm", sa.Text, nullable=False),
     sa.Column("algorithm_version", sa.Text, nullable=False),
-    sa.Column("transparent", sa.Integer),
+    # How many panels the uniform lottery has, when one was asked for (null: LEXIMIN's own).
+    sa.Column("uniform_panels", sa.Integer),
     sa.Column("seed_sha256", sa.Text, nullable=False),
     sa.Column("instance_digest", sa.Text, nullable=False),
     sa.Column(

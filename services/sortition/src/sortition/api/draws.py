@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
 from common.http.deps import Tx, UowFactory
@@ -32,11 +32,13 @@ class CommitmentIn(BaseModel):
         examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
     )
     algorithm: Literal["leximin", "legacy"] = "leximin"
-    transparent: int | None = Field(
+    uniform_panels: int | None = Field(
         default=None,
         ge=1,
         le=100_000,
-        description="Round the lottery to m equally likely panels (a public draw of 1..m).",
+        validation_alias=AliasChoices("uniform_panels", "transparent"),
+        description="Round the lottery to m equally likely panels (a public draw of 1..m). "
+        "Also accepted under its former name, `transparent`.",
     )
 
 
@@ -44,7 +46,7 @@ class Commitment(BaseModel):
     round_id: uuid.UUID
     algorithm: str
     algorithm_version: str
-    transparent: int | None
+    uniform_panels: int | None
     seed_sha256: str
     instance_digest: str = Field(description="SHA-256 of the pool, the quotas and the size.")
     committed_at: datetime
@@ -101,7 +103,7 @@ async def commit(
         round_id,
         seed_sha256=body.seed_sha256,
         algorithm=body.algorithm,
-        transparent=body.transparent,
+        uniform_panels=body.uniform_panels,
         uow=uow,
     )
     return _commitment(row)
@@ -127,8 +129,8 @@ async def draw(
     uow: Tx,
     uow_factory: UowFactory,
 ) -> Draw:
-    progress = service.ProgressWriter(round_id, uow_factory)
-    row = await service.draw(round_id, seed=body.seed, uow=uow, progress=progress)
+    progress = service.DrawProgressRecorder(round_id, uow_factory)
+    row = await service.draw_panel(round_id, seed=body.seed, uow=uow, progress=progress)
     return Draw.model_validate(row, from_attributes=True)
 
 

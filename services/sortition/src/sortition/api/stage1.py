@@ -256,7 +256,7 @@ async def draw_invitations(
     _: Annotated[Principal, Depends(operator)],
     uow: Tx,
 ) -> InvitationDraw:
-    row = await service.draw(
+    row = await service.draw_invitations(
         round_id,
         count=body.count,
         seed=body.seed,

@@ -206,7 +206,7 @@ def seeded_random(seed: str, purpose: str = "draw") -> random.Random:
     return random.Random(int.from_bytes(digest, "big"))
 
 
-def draw(lottery: Lottery, seed: str) -> int:
+def pick_panel(lottery: Lottery, seed: str) -> int:
     """The index of the panel the seed picks: one uniform number against the cumulative
     probabilities, in the lottery's canonical order."""
     u = seeded_random(seed).random()

@@ -54,7 +54,7 @@ async def commit(
     *,
     seed_sha256: str,
     algorithm: str,
-    transparent: int | None,
+    uniform_panels: int | None,
     uow: UnitOfWork,
 ) -> Commitment:
     if not SHA256.match(seed_sha256):
@@ -64,7 +64,7 @@ async def commit(
         round_id=round_id,
         algorithm=algorithm,
         algorithm_version=ALGORITHM_VERSION,
-        transparent=transparent,
+        uniform_panels=uniform_panels,
         seed_sha256=seed_sha256,
         instance_digest=instance.digest(),
         exists=Conflict("The round is already committed.", slug="already-committed"),
@@ -76,7 +76,7 @@ async def commit(
             instance_digest=row.instance_digest,
             seed_sha256=seed_sha256,
             algorithm=algorithm,
-            transparent=transparent,
+            transparent=uniform_panels,
         ),
         subject=f"round/{round_id}",
     )
@@ -100,11 +100,15 @@ def _same_algorithm(row: Commitment) -> None:
 
 def _run(instance: Instance, row: Commitment, seed: str, report: Report | None = None) -> Selection:
     return select(
-        instance, algorithm=row.algorithm, seed=seed, transparent=row.transparent, report=report
+        instance,
+        algorithm=row.algorithm,
+        seed=seed,
+        uniform_panels=row.uniform_panels,
+        report=report,
     )
 
 
-class ProgressWriter:
+class DrawProgressRecorder:
     """Writes a draw's progress while it is computed (in a worker thread), at most every
     ``every`` seconds, each time in a transaction of its own: the draw's own transaction
     holds its row locked until the end."""
@@ -163,12 +167,12 @@ async def get_progress(round_id: uuid.UUID, *, uow: UnitOfWork) -> DrawProgress:
     return await DrawProgresses(uow).get(round_id)
 
 
-async def draw(
+async def draw_panel(
     round_id: uuid.UUID,
     *,
     seed: str,
     uow: UnitOfWork,
-    progress: ProgressWriter | None = None,
+    progress: DrawProgressRecorder | None = None,
 ) -> Commitment:
     row = await Commitments(uow).find(round_id, lock=True)
     if row is None:

@@ -48,8 +48,9 @@ from sortition.adapters.tables import (
     extracts,
     invitations,
 )
+from sortition.domain import invitations as lottery
 from sortition.domain.instance import InstanceError, csv_records
-from sortition.domain.invitations import Extract, ExtractReader, draw_invitations
+from sortition.domain.invitations import Extract, ExtractReader
 from sortition.service.assemblies import rotation_of
 
 STRATUM_FEATURES = ("age_band", "gender", "citizenship", "municipio")
@@ -57,7 +58,8 @@ BATCH_ROWS = 50_000
 EVENT_BATCH = 500
 MAX_INVITATIONS = 100_000
 
-Progress = Callable[[dict[str, Any]], Awaitable[None]]
+#: Records an upload's progress (in a transaction of its own): the values that changed.
+UploadProgress = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class UploadStatus(StrEnum):
@@ -157,7 +159,7 @@ async def import_extract(
     *,
     bytes_total: int | None,
     uow: UnitOfWork,
-    progress: Progress,
+    progress: UploadProgress,
     every: int = 100_000,
 ) -> ExtractState:
     """Replace a round's extract with the streamed CSV, or leave the one in use in place.
@@ -437,7 +439,7 @@ class Oversampling:
     factor: float
 
 
-async def draw(
+async def draw_invitations(
     round_id: uuid.UUID,
     *,
     count: int,
@@ -503,7 +505,7 @@ async def draw(
         row_of=row_of,
     )
     drawn, taken = await asyncio.to_thread(
-        draw_invitations, extract_data, count=count, seed=seed, oversampling=factors
+        lottery.draw_invitations, extract_data, count=count, seed=seed, oversampling=factors
     )
     del extract_data, stratum_of, household_of, row_of
 
