@@ -6,13 +6,10 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from datetime import date
-from typing import Any
-
-import sqlalchemy as sa
 
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid
-from membership.adapters.tables import people
+from membership.adapters.repositories import People, Person
 from membership.context import Context, today
 from membership.domain import lifecycle as states
 from membership.domain.assemblies import Cohort, calendar, resolve_cohort
@@ -46,44 +43,21 @@ async def cohort_named(assembly_id: uuid.UUID, label: str, *, uow: UnitOfWork) -
     return found
 
 
-async def sitting(assembly_id: uuid.UUID, day: date, *, uow: UnitOfWork) -> list[Any]:
+async def sitting(assembly_id: uuid.UUID, day: date, *, uow: UnitOfWork) -> list[Person]:
     """The members whose term covers ``day`` and who hold their seat (confirmed, trained,
     active; or completed, for a day in the past)."""
     await get_assembly(assembly_id, uow=uow)
     held = [*states.SEATED] + ([states.COMPLETED] if day < today() else [])
-    return list(
-        (
-            await uow.session.execute(
-                sa.select(people)
-                .where(
-                    people.c.assembly_id == assembly_id,
-                    people.c.state.in_(held),
-                    people.c.term_starts_on <= day,
-                    people.c.term_ends_on >= day,
-                )
-                .order_by(people.c.term_starts_on, people.c.respondent_id)
-            )
-        ).all()
-    )
+    return await People(uow).sitting(assembly_id, day, held)
 
 
-async def continuing(assembly_id: uuid.UUID, day: date, *, uow: UnitOfWork) -> list[Any]:
+async def continuing(assembly_id: uuid.UUID, day: date, *, uow: UnitOfWork) -> list[Person]:
     """The members who hold a seat and stay past ``day``: those a new cohort joins."""
     await get_assembly(assembly_id, uow=uow)
-    return list(
-        (
-            await uow.session.execute(
-                sa.select(people).where(
-                    people.c.assembly_id == assembly_id,
-                    people.c.state.in_(states.SEATED),
-                    people.c.term_ends_on > day,
-                )
-            )
-        ).all()
-    )
+    return await People(uow).staying_past(assembly_id, day, list(states.SEATED))
 
 
-def by_feature(rows: list[Any]) -> dict[str, dict[str, int]]:
+def by_feature(rows: list[Person]) -> dict[str, dict[str, int]]:
     counts: dict[str, Counter[str]] = {}
     for row in rows:
         for feature, value in row.features.items():
@@ -101,15 +75,7 @@ def suppressed(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int | N
 
 async def state_counts(assembly_id: uuid.UUID, *, uow: UnitOfWork) -> dict[str, int]:
     await get_assembly(assembly_id, uow=uow)
-    found: dict[str, int] = dict(
-        (
-            await uow.session.execute(
-                sa.select(people.c.state, sa.func.count())
-                .where(people.c.assembly_id == assembly_id)
-                .group_by(people.c.state)
-            )
-        ).all()
-    )
+    found = await People(uow).count_by_state(assembly_id)
     return {s: found.get(s, 0) for s in states.STATES}
 
 
@@ -118,21 +84,13 @@ async def listed_members(
 ) -> list[dict[str, str]]:
     """Active members who chose to be listed: first name and Municipio, nothing else."""
     await get_assembly(assembly_id, uow=uow)
-    rows = (
-        await uow.session.execute(
-            sa.select(people.c.personal, people.c.features).where(
-                people.c.assembly_id == assembly_id,
-                people.c.state == states.ACTIVE,
-                people.c.listed.is_(True),
-                people.c.personal.is_not(None),
-            )
-        )
-    ).all()
+    rows = await People(uow).listed_in(assembly_id, states.ACTIVE)
     members = [
         {
             "first_name": ctx.cipher.open(r.personal)["first_name"],
             "municipio": r.features.get("municipio", ""),
         }
         for r in rows
+        if r.personal is not None  # the query asks for it: erased people are not listed
     ]
     return sorted(members, key=lambda m: (m["municipio"], m["first_name"]))

@@ -15,16 +15,20 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 
 from common.contracts.sortition import InvitationsDrawn
 from common.dates import MILAN
 from common.db import UnitOfWork, transaction
-from common.errors import NotFound, PermanentEventError
+from common.errors import PermanentEventError
 from common.events.contracts import ContractHandler, handles
 from common.events.envelope import Event
-from membership.adapters.repositories import Export, Exports, Rounds
-from membership.adapters.tables import exports, invitations, personal_data_reads
+from membership.adapters.repositories import (
+    Export,
+    Exports,
+    Letters,
+    PersonalDataReads,
+    Rounds,
+)
 from membership.context import Context
 from membership.domain.codes import digest, new_code, normalise
 from membership.service.rounds import round_cohort
@@ -78,70 +82,30 @@ def on_invitations_drawn(ctx: Context) -> ContractHandler[InvitationsDrawn]:
                     "expires_on": expires,
                 }
             )
-        if rows:
-            await uow.session.execute(
-                insert(invitations).on_conflict_do_nothing(
-                    index_elements=[invitations.c.round_id, invitations.c.person_ref]
-                ),
-                rows,
-            )
+        await Letters(uow).issue(rows)
 
     return on_invitations_drawn
 
 
 async def counts(round_id: uuid.UUID, *, uow: UnitOfWork) -> dict[str, int]:
-    rows = (
-        await uow.session.execute(
-            sa.select(invitations.c.status, sa.func.count())
-            .where(invitations.c.round_id == round_id)
-            .group_by(invitations.c.status)
-        )
-    ).all()
-    found = {status: n for status, n in rows}
+    found = await Letters(uow).count_by_status(round_id)
     return {s: found.get(s, 0) for s in ("issued", "undeliverable", "used")}
 
 
 async def mark_undeliverable(
     round_id: uuid.UUID, person_refs: list[str], *, uow: UnitOfWork
 ) -> dict[str, Any]:
-    marked = (
-        await uow.session.execute(
-            sa.update(invitations)
-            .where(
-                invitations.c.round_id == round_id,
-                invitations.c.person_ref.in_(person_refs),
-                invitations.c.status == "issued",
-            )
-            .values(status="undeliverable")
-            .returning(invitations.c.person_ref)
-        )
-    ).scalars()
-    marked_refs = set(marked)
-    present = set(
-        (
-            await uow.session.execute(
-                sa.select(invitations.c.person_ref, invitations.c.status).where(
-                    invitations.c.round_id == round_id,
-                    invitations.c.person_ref.in_(person_refs),
-                )
-            )
-        ).all()
-    )
+    marked_refs = await Letters(uow).mark_undeliverable(round_id, person_refs)
+    present = await Letters(uow).statuses(round_id, person_refs)
     return {
         "marked": len(marked_refs),
-        "unknown": sorted(set(person_refs) - {ref for ref, _ in present}),
-        "already_registered": sorted(ref for ref, status in present if status == "used"),
+        "unknown": sorted(set(person_refs) - set(present)),
+        "already_registered": sorted(ref for ref, status in present.items() if status == "used"),
     }
 
 
 async def start_export(round_id: uuid.UUID, *, actor: str, uow: UnitOfWork) -> Export:
-    total = (
-        await uow.session.execute(
-            sa.select(sa.func.count()).where(
-                invitations.c.round_id == round_id, invitations.c.status == "issued"
-            )
-        )
-    ).scalar_one()
+    total = (await Letters(uow).count_by_status(round_id)).get("issued", 0)
     return await Exports(uow).add(
         id=uuid.uuid4(),
         round_id=round_id,
@@ -157,27 +121,14 @@ async def run_export(
     """Builds the mail-merge CSV a batch at a time, writing its progress as it goes."""
     try:
         async with transaction(uow_factory) as uow:
-            job = (
-                await uow.session.execute(sa.select(exports).where(exports.c.id == export_id))
-            ).one()
+            job = await Exports(uow).get(export_id)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["person_ref", "code", "registration_url", "reply_by"])
         after, done = 0, 0
         while True:
             async with transaction(uow_factory) as uow:
-                batch = (
-                    await uow.session.execute(
-                        sa.select(invitations)
-                        .where(
-                            invitations.c.round_id == job.round_id,
-                            invitations.c.status == "issued",
-                            invitations.c.sequence > after,
-                        )
-                        .order_by(invitations.c.sequence)
-                        .limit(EXPORT_BATCH)
-                    )
-                ).all()
+                batch = await Letters(uow).issued_after(job.round_id, after, EXPORT_BATCH)
                 for letter in batch:
                     writer.writerow(
                         [
@@ -197,9 +148,7 @@ async def run_export(
                         "finished_at": sa.func.now(),
                         "total": done,
                     }
-                await uow.session.execute(
-                    sa.update(exports).where(exports.c.id == export_id).values(**values)
-                )
+                await Exports(uow).update(export_id, **values)
                 if last:
                     return
                 after = batch[-1].sequence
@@ -207,12 +156,11 @@ async def run_export(
     except Exception:
         log.exception("export failed", extra={"export_id": str(export_id)})
         async with transaction(uow_factory) as uow:
-            await uow.session.execute(
-                sa.update(exports)
-                .where(exports.c.id == export_id)
-                .values(
-                    status=ExportStatus.FAILED, finished_at=sa.func.now(), updated_at=sa.func.now()
-                )
+            await Exports(uow).update(
+                export_id,
+                status=ExportStatus.FAILED,
+                finished_at=sa.func.now(),
+                updated_at=sa.func.now(),
             )
 
 
@@ -236,10 +184,8 @@ class ExportJob:
 
 
 async def get_export(export_id: uuid.UUID, *, uow: UnitOfWork) -> ExportJob:
-    row = (await uow.session.execute(sa.select(exports).where(exports.c.id == export_id))).first()
-    if row is None:
-        raise NotFound("No export with that id.", slug="export-not-found")
-    now = (await uow.session.execute(sa.select(sa.func.now()))).scalar_one()
+    row = await Exports(uow).get(export_id)
+    now = await Exports(uow).now()
     status = ExportStatus(row.status)
     if status is ExportStatus.RUNNING and now - row.updated_at > STALE_EXPORT:
         status = ExportStatus.INTERRUPTED
@@ -255,10 +201,8 @@ async def get_export(export_id: uuid.UUID, *, uow: UnitOfWork) -> ExportJob:
     )
 
 
-async def record_download(export: Any, *, actor: str, uow: UnitOfWork) -> None:
+async def record_download(export: ExportJob, *, actor: str, uow: UnitOfWork) -> None:
     """The letters' codes open registrations: who downloaded them is kept."""
-    await uow.session.execute(
-        sa.insert(personal_data_reads).values(
-            actor=actor, round_id=export.round_id, action="download-letters"
-        )
+    await PersonalDataReads(uow).log(
+        actor=actor, round_id=export.round_id, action="download-letters"
     )

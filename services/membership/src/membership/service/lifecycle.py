@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,9 +22,8 @@ from common.db import UnitOfWork, transaction
 from common.events.contracts import ContractHandler, handles
 from common.events.envelope import Event
 from common.http.etag import check_if_match
-from common.http.pagination import PageParams, keyset_page, page_of
-from membership.adapters.repositories import People, Person, Rounds
-from membership.adapters.tables import people, rounds, transitions
+from common.http.pagination import PageParams
+from membership.adapters.repositories import People, Person, Rounds, Transitions
 from membership.context import Context, today
 from membership.domain import lifecycle as states
 from membership.service.rounds import round_cohort
@@ -57,16 +56,14 @@ async def apply(
         if cohort is not None:
             values["term_starts_on"], values["term_ends_on"] = cohort.starts_on, cohort.ends_on
     row = await People(uow).update(person.respondent_id, **values)
-    await uow.session.execute(
-        sa.insert(transitions).values(
-            respondent_id=person.respondent_id,
-            from_state=person.state,
-            to_state=target,
-            actor=actor,
-            reason=reason,
-            note_sealed=ctx.cipher.seal(note) if note else None,
-            key_id=ctx.cipher.current_key_id if note else None,
-        )
+    await Transitions(uow).log(
+        respondent_id=person.respondent_id,
+        from_state=person.state,
+        to_state=target,
+        actor=actor,
+        reason=reason,
+        note_sealed=ctx.cipher.seal(note) if note else None,
+        key_id=ctx.cipher.current_key_id if note else None,
     )
     ids = {"round_id": person.round_id, "respondent_id": str(person.respondent_id)}
     subject = f"member/{person.respondent_id}"
@@ -133,13 +130,7 @@ async def history(
     uow: UnitOfWork,
 ) -> tuple[list[Step], str | None]:
     await People(uow).get(respondent_id)
-    stmt = keyset_page(
-        sa.select(transitions).where(transitions.c.respondent_id == respondent_id),
-        created_at=transitions.c.at,
-        id=transitions.c.id,
-        params=params,
-    )
-    rows, token = page_of((await uow.session.execute(stmt)).all(), params)
+    rows, token = await Transitions(uow).of_person(respondent_id, params)
     return [
         Step(
             id=r.id,
@@ -169,9 +160,7 @@ def on_panel_selected(ctx: Context) -> ContractHandler[PanelSelected]:
     async def on_panel_selected(data: PanelSelected, event: Event, uow: UnitOfWork) -> None:
         """The draw: the panel is selected, the reserves wait, the others were not."""
         panel, reserves = _uuids(data.panel), _uuids(data.reserves)
-        await uow.session.execute(
-            sa.update(rounds).where(rounds.c.id == data.round_id).values(drawn_at=sa.func.now())
-        )
+        await Rounds(uow).mark_drawn(data.round_id)
         for person in await People(uow).in_state(data.round_id, states.REGISTERED):
             target = (
                 states.SELECTED
@@ -240,29 +229,22 @@ async def run_schedule(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) -
     when it ends. One person per transaction, locked with SKIP LOCKED, so that several
     instances may run it at once."""
     day = today()
-    rules = [
+    rules: list[tuple[list[str], dict[str, date], str, str]] = [
         (
-            (people.c.state.in_([states.SELECTED, states.CONTACTED]), people.c.reply_by < day),
+            [states.SELECTED, states.CONTACTED],
+            {"reply_by_before": day},
             states.UNREACHABLE,
             "no answer by the reply deadline",
         ),
-        (
-            (people.c.state == states.TRAINED, people.c.term_starts_on <= day),
-            states.ACTIVE,
-            "the term starts",
-        ),
-        (
-            (people.c.state == states.ACTIVE, people.c.term_ends_on < day),
-            states.COMPLETED,
-            "the term ended",
-        ),
+        ([states.TRAINED], {"term_starts_by": day}, states.ACTIVE, "the term starts"),
+        ([states.ACTIVE], {"term_ended_before": day}, states.COMPLETED, "the term ended"),
     ]
     done: dict[str, int] = {}
-    for conditions, target, reason in rules:
+    for in_states, dates, target, reason in rules:
         moved = 0
         while True:
             async with transaction(uow_factory) as uow:
-                person = await People(uow).next_due(*conditions)
+                person = await People(uow).next_due(in_states, **dates)
                 if person is None:
                     break
                 await apply(person, target, actor="schedule", reason=reason, ctx=ctx, uow=uow)

@@ -9,33 +9,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
 from common.contracts.membership import PersonErased
 from common.db import UnitOfWork, transaction
 from common.errors import Conflict
-from common.http.pagination import PageParams, keyset_page, page_of
-from membership.adapters.repositories import People, Person
-from membership.adapters.tables import (
-    consents,
-    invitations,
-    people,
-    personal_data_reads,
-    rounds,
-    transitions,
+from common.http.pagination import PageParams
+from membership.adapters.repositories import (
+    Consents,
+    Letters,
+    People,
+    Person,
+    PersonalDataReads,
+    SealedValues,
+    Transitions,
 )
 from membership.context import Context, today
 from membership.domain import lifecycle as states
 
 FORMER = (states.COMPLETED, states.WITHDRAWN, states.DECLINED, states.UNREACHABLE)
 ROTATE_BATCH = 500
-#: Every sealed column, with its table's key: what key rotation re-encrypts.
-SEALED = (
-    (people, people.c.respondent_id, people.c.personal),
-    (invitations, invitations.c.id, invitations.c.code_sealed),
-    (transitions, transitions.c.id, transitions.c.note_sealed),
-    (personal_data_reads, personal_data_reads.c.id, personal_data_reads.c.note_sealed),
-)
 
 
 async def _audit(
@@ -49,14 +40,12 @@ async def _audit(
 ) -> None:
     """Record a read, export or erasure; what an operator wrote about it is sealed."""
     sealed = ctx.cipher.seal(note) if note and ctx else None
-    await uow.session.execute(
-        sa.insert(personal_data_reads).values(
-            actor=actor,
-            respondent_id=respondent_id,
-            action=action,
-            note_sealed=sealed,
-            key_id=ctx.cipher.current_key_id if sealed and ctx else None,
-        )
+    await PersonalDataReads(uow).log(
+        actor=actor,
+        respondent_id=respondent_id,
+        action=action,
+        note_sealed=sealed,
+        key_id=ctx.cipher.current_key_id if sealed and ctx else None,
     )
 
 
@@ -75,17 +64,9 @@ async def list_people(
     round_id: uuid.UUID | None,
     state: str | None,
     uow: UnitOfWork,
-) -> tuple[list[Any], str | None]:
+) -> tuple[list[Person], str | None]:
     """Pseudonymous rows only: no personal field leaves through a list."""
-    stmt = sa.select(people)
-    if round_id is not None:
-        stmt = stmt.where(people.c.round_id == round_id)
-    if state is not None:
-        stmt = stmt.where(people.c.state == state)
-    stmt = keyset_page(
-        stmt, created_at=people.c.registered_at, id=people.c.respondent_id, params=params
-    )
-    return page_of((await uow.session.execute(stmt)).all(), params)
+    return await People(uow).listed(params, round_id=round_id, state=state)
 
 
 async def access_export(
@@ -93,33 +74,11 @@ async def access_export(
 ) -> dict[str, Any]:
     """Everything held about a person (the right of access), and the record of the export."""
     row = await People(uow).get(respondent_id)
-    letter = (
-        await uow.session.execute(
-            sa.select(invitations).where(invitations.c.id == row.invitation_id)
-        )
-    ).one()
-    given = (
-        await uow.session.execute(
-            sa.select(consents)
-            .where(consents.c.respondent_id == respondent_id)
-            .order_by(consents.c.id)
-        )
-    ).all()
-    moves = (
-        await uow.session.execute(
-            sa.select(transitions)
-            .where(transitions.c.respondent_id == respondent_id)
-            .order_by(transitions.c.id)
-        )
-    ).all()
+    letter = await Letters(uow).get(row.invitation_id)
+    given = await Consents(uow).of_person(respondent_id)
+    moves = await Transitions(uow).history(respondent_id)
     await _audit(actor, "access-export", respondent_id=respondent_id, uow=uow)
-    reads = (
-        await uow.session.execute(
-            sa.select(personal_data_reads)
-            .where(personal_data_reads.c.respondent_id == respondent_id)
-            .order_by(personal_data_reads.c.id)
-        )
-    ).all()
+    reads = await PersonalDataReads(uow).of_person(respondent_id)
     return {
         "respondent_id": str(row.respondent_id),
         "round_id": str(row.round_id),
@@ -159,27 +118,13 @@ async def access_export(
 
 
 async def _erase(
-    row: Any, *, actor: str, reason: str, uow: UnitOfWork, ctx: Context | None = None
+    row: Person, *, actor: str, reason: str, uow: UnitOfWork, ctx: Context | None = None
 ) -> None:
     """The personal fields go, and with them every note operators wrote about the person;
     ``reason`` is the system's own words, or, with ``ctx``, an operator's (sealed)."""
-    for table in (transitions, personal_data_reads):
-        await uow.session.execute(
-            sa.update(table)
-            .where(table.c.respondent_id == row.respondent_id, table.c.note_sealed.is_not(None))
-            .values(note_sealed=None, key_id=None)
-        )
-    await uow.session.execute(
-        sa.update(people)
-        .where(people.c.respondent_id == row.respondent_id)
-        .values(
-            personal=None,
-            key_id=None,
-            listed=False,
-            request_digest="",
-            erased_at=sa.func.now(),
-        )
-    )
+    await Transitions(uow).forget_notes(row.respondent_id)
+    await PersonalDataReads(uow).forget_notes(row.respondent_id)
+    await People(uow).forget_personal(row.respondent_id)
     if ctx is None:
         await _audit(actor, f"erase: {reason}", respondent_id=row.respondent_id, uow=uow)
     else:
@@ -226,13 +171,7 @@ async def reads(
     uow: UnitOfWork,
 ) -> tuple[list[Read], str | None]:
     """The record of reads, oldest first, a page at a time; notes open for operators."""
-    stmt = sa.select(personal_data_reads)
-    if respondent_id is not None:
-        stmt = stmt.where(personal_data_reads.c.respondent_id == respondent_id)
-    stmt = keyset_page(
-        stmt, created_at=personal_data_reads.c.at, id=personal_data_reads.c.id, params=params
-    )
-    rows, token = page_of((await uow.session.execute(stmt)).all(), params)
+    rows, token = await PersonalDataReads(uow).listed(params, respondent_id=respondent_id)
     return [
         Read(
             actor=r.actor,
@@ -251,34 +190,16 @@ async def apply_retention(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]
     list by their consent) some time after the draw, and former members some time after
     their term or their leaving."""
     settings = ctx.settings
-    not_selected = sa.and_(
-        people.c.state.in_([states.NOT_SELECTED, states.RESERVE]),
-        people.c.reserve_consent.is_(False),
-        rounds.c.drawn_at < sa.func.now() - timedelta(days=settings.retention_not_selected_days),
-    )
-    former_since = sa.func.coalesce(
-        sa.case(
-            (people.c.state == states.COMPLETED, people.c.term_ends_on),
-            else_=sa.cast(people.c.state_changed_at, sa.Date),
-        ),
-        sa.cast(people.c.state_changed_at, sa.Date),
-    )
-    former = sa.and_(
-        people.c.state.in_(FORMER),
-        former_since < today() - timedelta(days=settings.retention_former_members_days),
-    )
     erased = 0
     while True:
         async with transaction(uow_factory) as uow:
-            row = (
-                await uow.session.execute(
-                    sa.select(people)
-                    .join(rounds, rounds.c.id == people.c.round_id)
-                    .where(people.c.erased_at.is_(None), sa.or_(not_selected, former))
-                    .limit(1)
-                    .with_for_update(of=people, skip_locked=True)
-                )
-            ).first()
+            row = await People(uow).next_to_erase(
+                not_selected=[states.NOT_SELECTED, states.RESERVE],
+                drawn_before=timedelta(days=settings.retention_not_selected_days),
+                former=FORMER,
+                completed=states.COMPLETED,
+                former_before=today() - timedelta(days=settings.retention_former_members_days),
+            )
             if row is None:
                 return erased
             await _erase(row, actor="retention", reason="retention period over", uow=uow)
@@ -293,39 +214,19 @@ async def rotate_keys(ctx: Context, *, uow_factory: Callable[[], UnitOfWork]) ->
     moved = 0
     if not older:
         return 0
-    for table, key, sealed in SEALED:
+    for column in range(len(SealedValues.COLUMNS)):
         while True:
             async with transaction(uow_factory) as uow:
-                batch = (
-                    await uow.session.execute(
-                        sa.select(key, sealed)
-                        .where(table.c.key_id.in_(older), sealed.is_not(None))
-                        .limit(ROTATE_BATCH)
-                        .with_for_update(skip_locked=True)
-                    )
-                ).all()
+                sealed = SealedValues(uow)
+                batch = await sealed.batch(column, older, ROTATE_BATCH)
                 if not batch:
                     break
                 for row_key, value in batch:
-                    await uow.session.execute(
-                        sa.update(table)
-                        .where(key == row_key)
-                        .values({sealed.name: ctx.cipher.rotate(value), "key_id": current})
-                    )
+                    await sealed.replace(column, row_key, ctx.cipher.rotate(value), current)
                 moved += len(batch)
     return moved
 
 
 async def key_usage(*, uow: UnitOfWork) -> dict[str, int]:
     """How many sealed values each key holds: an old key may go when it holds none."""
-    found: dict[str, int] = {}
-    for table, _, _ in SEALED:
-        for key_id, n in (
-            await uow.session.execute(
-                sa.select(table.c.key_id, sa.func.count())
-                .where(table.c.key_id.is_not(None))
-                .group_by(table.c.key_id)
-            )
-        ).all():
-            found[key_id] = found.get(key_id, 0) + n
-    return found
+    return await SealedValues(uow).usage()

@@ -29,7 +29,14 @@ from common.errors import (
     Invalid,
     TooManyRequests,
 )
-from membership.adapters.tables import code_failures, consents, invitations, people, transitions
+from membership.adapters.repositories import (
+    CodeFailures,
+    Consents,
+    Letters,
+    People,
+    Person,
+    Transitions,
+)
 from membership.context import Context, today
 from membership.domain.codes import digest, normalise
 from membership.domain.lifecycle import REGISTERED
@@ -135,19 +142,10 @@ class Registrar:
 async def _throttle(client: str, ctx: Context, *, uow: UnitOfWork) -> None:
     """Refuse a client with too many recent wrong codes. The client's attempts queue on a
     lock for the rest of the transaction, so concurrent ones are counted one by one."""
-    await uow.session.execute(
-        sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended("codes:" + client, 0)))
-    )
+    await CodeFailures(uow).queue(client)
     window = timedelta(seconds=ctx.settings.code_failure_window_seconds)
-    row = (
-        await uow.session.execute(
-            sa.select(sa.func.count(), sa.func.min(code_failures.c.at), sa.func.now()).where(
-                code_failures.c.client == client, code_failures.c.at > sa.func.now() - window
-            )
-        )
-    ).one()
-    failures, oldest, now = row
-    if failures >= ctx.settings.code_failures_allowed:
+    failures, oldest, now = await CodeFailures(uow).recent(client, window)
+    if failures >= ctx.settings.code_failures_allowed and oldest is not None:
         retry = max(1, int((oldest + window - now).total_seconds()) + 1)
         raise TooManyRequests(
             f"Too many wrong codes from this client: try again in {retry} seconds.",
@@ -159,13 +157,13 @@ async def _count_failure(client: str, error: DomainError, *, uow: UnitOfWork) ->
     """A wrong code counts against the client even though the request fails: the failure
     is committed with the request's transaction, which also releases the client's lock, so
     that the next attempt in the queue counts it."""
-    await uow.session.execute(sa.insert(code_failures).values(client=client))
+    await CodeFailures(uow).add(client)
     return FailAfterCommit(error)
 
 
 async def register(
     reg: Registration, *, registrar: Registrar, ctx: Context, uow: UnitOfWork
-) -> tuple[Any, bool]:
+) -> tuple[Person, bool]:
     """The person's row, and whether this request created it (False: a repeat)."""
     registrar.check(reg)
     client, actor = registrar.throttle_key(), registrar.subject
@@ -181,21 +179,13 @@ async def register(
             ),
             uow=uow,
         )
-    letter = (
-        await uow.session.execute(
-            sa.select(invitations)
-            .where(invitations.c.code_digest == digest(compact))
-            .with_for_update()
-        )
-    ).first()
+    letter = await Letters(uow).by_code(digest(compact))
     if letter is None:
         raise await _count_failure(
             client, Invalid("No invitation has this code.", slug="unknown-code"), uow=uow
         )
     if letter.status == "used":
-        person = (
-            await uow.session.execute(sa.select(people).where(people.c.invitation_id == letter.id))
-        ).one()
+        person = await People(uow).of_letter(letter.id)
         if person.request_digest == reg.digest():
             return person, False
         raise Conflict("This invitation code has already been used.", slug="code-used")
@@ -232,53 +222,41 @@ async def register(
     features = _check_features(reg.features, round_.features, age=age)
 
     respondent_id = uuid.uuid4()
-    person = (
-        await uow.session.execute(
-            sa.insert(people)
-            .values(
-                respondent_id=respondent_id,
-                round_id=letter.round_id,
-                assembly_id=round_.assembly_id,
-                invitation_id=letter.id,
-                household_ref=letter.household_ref,
-                features=features,
-                personal=ctx.cipher.seal(reg.personal()),
-                key_id=ctx.cipher.current_key_id,
-                channel=reg.channel,
-                listed=reg.listed,
-                reserve_consent=reg.consents.get("reserve_list", False),
-                request_digest=reg.digest(),
-                state=REGISTERED,
-            )
-            .returning(people)
-        )
-    ).one()
-    await uow.session.execute(
-        sa.update(invitations)
-        .where(invitations.c.id == letter.id)
-        .values(status="used", used_at=sa.func.now(), respondent_id=respondent_id)
+    person = await People(uow).add(
+        respondent_id=respondent_id,
+        round_id=letter.round_id,
+        assembly_id=round_.assembly_id,
+        invitation_id=letter.id,
+        household_ref=letter.household_ref,
+        features=features,
+        personal=ctx.cipher.seal(reg.personal()),
+        key_id=ctx.cipher.current_key_id,
+        channel=reg.channel,
+        listed=reg.listed,
+        reserve_consent=reg.consents.get("reserve_list", False),
+        request_digest=reg.digest(),
+        state=REGISTERED,
     )
-    if reg.consents:
-        await uow.session.execute(
-            sa.insert(consents),
-            [
-                {
-                    "respondent_id": respondent_id,
-                    "purpose": purpose,
-                    "granted": granted,
-                    "source": reg.channel,
-                }
-                for purpose, granted in sorted(reg.consents.items())
-            ],
-        )
-    await uow.session.execute(
-        sa.insert(transitions).values(
-            respondent_id=respondent_id,
-            from_state=None,
-            to_state=REGISTERED,
-            actor=actor,
-            reason=f"registered ({reg.channel})",
-        )
+    await Letters(uow).update(
+        letter.id, status="used", used_at=sa.func.now(), respondent_id=respondent_id
+    )
+    await Consents(uow).record_all(
+        [
+            {
+                "respondent_id": respondent_id,
+                "purpose": purpose,
+                "granted": granted,
+                "source": reg.channel,
+            }
+            for purpose, granted in sorted(reg.consents.items())
+        ]
+    )
+    await Transitions(uow).log(
+        respondent_id=respondent_id,
+        from_state=None,
+        to_state=REGISTERED,
+        actor=actor,
+        reason=f"registered ({reg.channel})",
     )
     uow.emit(
         RespondentRegistered(

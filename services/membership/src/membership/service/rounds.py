@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
-
 from common.contracts.sortition import QuotasSet, RoundCommitted, RoundOpened
 from common.db import UnitOfWork
 from common.errors import PermanentEventError
 from common.events.contracts import handles
 from common.events.envelope import Event
 from membership.adapters.repositories import Assemblies, Assembly, Round, Rounds
-from membership.adapters.tables import rounds
 from membership.domain.assemblies import Cohort, resolve_cohort
 from membership.service.assemblies import policy_of
 
 
 @handles(RoundOpened)
 async def on_round_opened(data: RoundOpened, event: Event, uow: UnitOfWork) -> None:
-    stmt = insert(rounds).values(
-        id=data.round_id,
+    await Rounds(uow).learn(
+        data.round_id,
         assembly_id=data.assembly_id,
         cohort=data.cohort,
         panel_size=data.panel_size,
     )
-    await uow.session.execute(stmt.on_conflict_do_nothing(index_elements=[rounds.c.id]))
 
 
 @handles(QuotasSet)
@@ -35,21 +30,14 @@ async def on_quotas_set(data: QuotasSet, event: Event, uow: UnitOfWork) -> None:
     features: dict[str, list[str]] = {}
     for q in data.quotas:
         features.setdefault(q.feature, []).append(q.value)
-    updated = await uow.session.execute(
-        sa.update(rounds).where(rounds.c.id == data.round_id).values(features=features)
-    )
-    if updated.rowcount == 0:  # type: ignore[attr-defined]
+    if not await Rounds(uow).set_features(data.round_id, features):
         raise PermanentEventError("quotas for a round membership does not know")
 
 
 @handles(RoundCommitted)
 async def on_round_committed(data: RoundCommitted, event: Event, uow: UnitOfWork) -> None:
     """Sortition committed to the round's pool: registration closes."""
-    await uow.session.execute(
-        sa.update(rounds)
-        .where(rounds.c.id == data.round_id, rounds.c.committed_at.is_(None))
-        .values(committed_at=event.time)
-    )
+    await Rounds(uow).close_registration(data.round_id, event.time)
 
 
 async def get_round(round_id: uuid.UUID, *, uow: UnitOfWork) -> Round:

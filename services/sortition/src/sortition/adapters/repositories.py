@@ -16,7 +16,10 @@ from sortition.adapters.tables import (
     commitments,
     draw_progress,
     invitation_draws,
+    late_registrations,
+    quotas,
     replacements,
+    respondents,
     rounds,
 )
 from sortition.select import Algorithm
@@ -124,6 +127,26 @@ class DrawProgresses(Repository[DrawProgress]):
     key = "round_id"
     not_found = ("No draw has started for this round.", "draw-not-started")
 
+    async def write(
+        self, round_id: uuid.UUID, phase: str, done: float | None, panels: int, *, restart: bool
+    ) -> None:
+        """Where the draw stands now (``restart``: a new computation starts its clock)."""
+        now = sa.func.clock_timestamp()
+        stmt = insert(draw_progress).values(
+            round_id=round_id,
+            phase=phase,
+            done=done,
+            panels=panels,
+            started_at=now,
+            updated_at=now,
+        )
+        values: dict[str, Any] = {"phase": phase, "done": done, "panels": panels, "updated_at": now}
+        if restart:
+            values["started_at"] = now
+        await self.session.execute(
+            stmt.on_conflict_do_update(index_elements=[draw_progress.c.round_id], set_=values)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class InvitationDraw(Record):
@@ -180,6 +203,109 @@ class Replacements(Repository[Replacement]):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class QuotaRow(Record):
+    """One feature value's bounds in a round's quotas, in the order they were given."""
+
+    round_id: uuid.UUID
+    feature: str
+    value: str
+    position: int
+    min: int
+    max: int
+    population_share: float | None  # 0-1, when the quotas came from census shares
+
+
+class Quotas(Repository[QuotaRow]):
+    table = quotas
+    record = QuotaRow
+    key = "round_id"
+
+    async def of_round(self, round_id: uuid.UUID) -> list[QuotaRow]:
+        return await self.all(
+            self.select().where(quotas.c.round_id == round_id).order_by(quotas.c.position)
+        )
+
+    async def replace(self, round_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+        """The round's quotas become ``rows`` (columns but ``round_id``), in their order."""
+        await self.session.execute(sa.delete(quotas).where(quotas.c.round_id == round_id))
+        if rows:
+            await self.session.execute(
+                sa.insert(quotas),
+                [{**r, "round_id": round_id, "position": i} for i, r in enumerate(rows)],
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Respondent(Record):
+    """Someone in a round's pool: a pseudonymous id, a household and features."""
+
+    round_id: uuid.UUID
+    respondent_id: str
+    position: int
+    household: str | None
+    features: dict[str, str]
+    source: str  # "import" (a CSV) or "event" (registered with membership)
+
+
+class Respondents(Repository[Respondent]):
+    table = respondents
+    record = Respondent
+    key = "respondent_id"
+
+    async def of_round(self, round_id: uuid.UUID) -> list[Respondent]:
+        """The pool in its order (the order the lottery numbers people in)."""
+        return await self.all(
+            self.select().where(respondents.c.round_id == round_id).order_by(respondents.c.position)
+        )
+
+    async def replace_pool(self, round_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+        """The pool becomes ``rows`` (respondent_id, household, features, source)."""
+        await self.session.execute(sa.delete(respondents).where(respondents.c.round_id == round_id))
+        if rows:
+            await self.session.execute(
+                sa.insert(respondents),
+                [{**r, "round_id": round_id, "position": i} for i, r in enumerate(rows)],
+            )
+
+    async def join(
+        self,
+        round_id: uuid.UUID,
+        respondent_id: str,
+        *,
+        household: str | None,
+        features: dict[str, str],
+    ) -> None:
+        """Add one person at the end of the pool; someone already in it keeps their place
+        and takes the new household and features."""
+        position = sa.select(sa.func.coalesce(sa.func.max(respondents.c.position) + 1, 0)).where(
+            respondents.c.round_id == round_id
+        )
+        stmt = insert(respondents).values(
+            round_id=round_id,
+            respondent_id=respondent_id,
+            position=position.scalar_subquery(),
+            household=household,
+            features=features,
+            source="event",
+        )
+        await self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[respondents.c.round_id, respondents.c.respondent_id],
+                set_={"household": stmt.excluded.household, "features": stmt.excluded.features},
+            )
+        )
+
+    async def note_late(self, round_id: uuid.UUID, respondent_id: str) -> None:
+        """A registration that reached the round after its pool was committed, for the
+        audit (it stays out of the pool)."""
+        await self.session.execute(
+            insert(late_registrations)
+            .values(round_id=round_id, respondent_id=respondent_id)
+            .on_conflict_do_nothing()
+        )
+
+
 REPOSITORIES: tuple[type[Repository[Any]], ...] = (
     Assemblies,
     Rounds,
@@ -187,4 +313,6 @@ REPOSITORIES: tuple[type[Repository[Any]], ...] = (
     DrawProgresses,
     InvitationDraws,
     Replacements,
+    Quotas,
+    Respondents,
 )

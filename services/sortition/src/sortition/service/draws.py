@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 
 from common.contracts.sortition import PanelSelected, RoundCommitted
 from common.db import UnitOfWork, transaction
@@ -31,7 +30,6 @@ from sortition.adapters.repositories import (
     DrawProgresses,
     Rounds,
 )
-from sortition.adapters.tables import draw_progress
 from sortition.domain.instance import Instance
 from sortition.domain.leximin import Infeasible, Report
 from sortition.select import ALGORITHM_VERSION, Selection, select
@@ -125,24 +123,8 @@ class DrawProgressRecorder:
 
     async def write(self, phase: str, done: float | None, panels: int) -> None:
         async with transaction(self.uow_factory) as uow:
-            stmt = insert(draw_progress).values(
-                round_id=self.round_id,
-                phase=phase,
-                done=done,
-                panels=panels,
-                started_at=sa.func.clock_timestamp(),
-                updated_at=sa.func.clock_timestamp(),
-            )
-            values = {
-                "phase": phase,
-                "done": done,
-                "panels": panels,
-                "updated_at": sa.func.clock_timestamp(),
-            }
-            if phase == "relaxation":
-                values["started_at"] = sa.func.clock_timestamp()
-            await uow.session.execute(
-                stmt.on_conflict_do_update(index_elements=[draw_progress.c.round_id], set_=values)
+            await DrawProgresses(uow).write(
+                self.round_id, phase, done, panels, restart=phase == "relaxation"
             )
 
     async def finish(self, phase: str, done: float | None, panels: int) -> None:

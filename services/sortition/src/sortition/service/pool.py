@@ -9,16 +9,12 @@ import uuid
 from collections import Counter
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
-
 from common.contracts.membership import RespondentRegistered
 from common.db import UnitOfWork
 from common.errors import Conflict, PermanentEventError
 from common.events.contracts import handles
 from common.events.envelope import Event
-from sortition.adapters.repositories import Rounds
-from sortition.adapters.tables import late_registrations, respondents
+from sortition.adapters.repositories import Respondents, Rounds
 from sortition.domain.feasibility import Feasibility, check_feasibility
 from sortition.domain.instance import Instance, InstanceError, build_instance, read_people_csv
 from sortition.service.rounds import ensure_open, get_quotas
@@ -49,14 +45,11 @@ async def import_pool(
         id_column=id_column,
         household_column=household_column,
     )
-    await uow.session.execute(sa.delete(respondents).where(respondents.c.round_id == round_id))
-    await uow.session.execute(
-        sa.insert(respondents),
+    await Respondents(uow).replace_pool(
+        round_id,
         [
             {
-                "round_id": round_id,
                 "respondent_id": person,
-                "position": i,
                 "household": instance.households[i] if instance.households else None,
                 "features": _features(instance, i),
                 "source": "import",
@@ -90,13 +83,7 @@ async def count_pool(round_id: uuid.UUID, *, uow: UnitOfWork) -> dict[str, Any]:
     """Counts by the quotas' feature values, straight from the respondents: a pool still
     filling is counted too."""
     _, quotas = await get_quotas(round_id, uow=uow)
-    rows = (
-        await uow.session.execute(
-            sa.select(respondents.c.household, respondents.c.features).where(
-                respondents.c.round_id == round_id
-            )
-        )
-    ).all()
+    rows = [(r.household, r.features) for r in await Respondents(uow).of_round(round_id)]
     counts: dict[str, Counter[str]] = {}
     for q in quotas:
         counts.setdefault(q.feature, Counter())[q.value] += 0
@@ -115,13 +102,7 @@ async def load_instance(round_id: uuid.UUID, *, uow: UnitOfWork) -> Instance:
     round_, quotas = await get_quotas(round_id, uow=uow)
     if not quotas:
         raise Conflict("The round has no quotas yet.", slug="quotas-missing")
-    rows = (
-        await uow.session.execute(
-            sa.select(respondents)
-            .where(respondents.c.round_id == round_id)
-            .order_by(respondents.c.position)
-        )
-    ).all()
+    rows = await Respondents(uow).of_round(round_id)
     if not rows:
         raise Conflict("The round's pool is empty.", slug="pool-empty")
     households = any(r.household is not None for r in rows)
@@ -129,7 +110,7 @@ async def load_instance(round_id: uuid.UUID, *, uow: UnitOfWork) -> Instance:
         {
             "id": r.respondent_id,
             **r.features,
-            **({"\0household": r.household} if households else {}),
+            **({"\0household": r.household or ""} if households else {}),
         }
         for r in rows
     ]
@@ -163,31 +144,9 @@ async def on_respondent_registered(
         # Registered in membership before it heard of the commitment: expected, and kept
         # out of the committed pool. The record says who, for the audit; membership marks
         # them not selected when the draw's event reaches it.
-        await uow.session.execute(
-            insert(late_registrations)
-            .values(round_id=data.round_id, respondent_id=data.respondent_id)
-            .on_conflict_do_nothing()
-        )
+        await Respondents(uow).note_late(data.round_id, data.respondent_id)
         log.info("late registration kept out of the committed pool", extra={"event_id": event.id})
         return
-    position = (
-        await uow.session.execute(
-            sa.select(sa.func.coalesce(sa.func.max(respondents.c.position) + 1, 0)).where(
-                respondents.c.round_id == data.round_id
-            )
-        )
-    ).scalar_one()
-    stmt = insert(respondents).values(
-        round_id=data.round_id,
-        respondent_id=data.respondent_id,
-        position=position,
-        household=data.household,
-        features=data.features,
-        source="event",
-    )
-    await uow.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[respondents.c.round_id, respondents.c.respondent_id],
-            set_={"household": stmt.excluded.household, "features": stmt.excluded.features},
-        )
+    await Respondents(uow).join(
+        data.round_id, data.respondent_id, household=data.household, features=data.features
     )

@@ -15,8 +15,7 @@ from common.errors import Conflict, Invalid
 from common.http.etag import check_if_match
 from common.http.pagination import PageParams
 from common.rotation import RotationPolicy, cohort, parse_cohort, resolve_cohort
-from sortition.adapters.repositories import Assemblies, Round, Rounds
-from sortition.adapters.tables import quotas
+from sortition.adapters.repositories import Assemblies, Quotas, Round, Rounds
 from sortition.domain.instance import Quota, check_quotas, quotas_from_shares
 from sortition.service.assemblies import rotation_of
 
@@ -131,20 +130,17 @@ async def set_quotas(
     await ensure_open(round_id, uow=uow)
     new = read()
     check_quotas(current.panel_size, new)
-    await uow.session.execute(sa.delete(quotas).where(quotas.c.round_id == round_id))
-    await uow.session.execute(
-        sa.insert(quotas),
+    await Quotas(uow).replace(
+        round_id,
         [
             {
-                "round_id": round_id,
                 "feature": q.feature,
                 "value": q.value,
-                "position": i,
                 "min": q.min,
                 "max": q.max,
                 "population_share": (shares or {}).get((q.feature, q.value)),
             }
-            for i, q in enumerate(new)
+            for q in new
         ],
     )
     row = await Rounds(uow).update(round_id, version=current.version + 1, updated_at=sa.func.now())
@@ -192,22 +188,15 @@ async def set_quotas_from_shares(
 
 async def get_quotas(round_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Round, list[Quota]]:
     row = await get_round(round_id, uow=uow)
-    found = (
-        await uow.session.execute(
-            sa.select(quotas).where(quotas.c.round_id == round_id).order_by(quotas.c.position)
-        )
-    ).all()
+    found = await Quotas(uow).of_round(round_id)
     return row, [Quota(q.feature, q.value, q.min, q.max) for q in found]
 
 
 async def population_shares(
     round_id: uuid.UUID, *, uow: UnitOfWork
 ) -> dict[tuple[str, str], float]:
-    found = (
-        await uow.session.execute(
-            sa.select(quotas.c.feature, quotas.c.value, quotas.c.population_share).where(
-                quotas.c.round_id == round_id, quotas.c.population_share.is_not(None)
-            )
-        )
-    ).all()
-    return {(f, v): share for f, v, share in found}
+    return {
+        (q.feature, q.value): q.population_share
+        for q in await Quotas(uow).of_round(round_id)
+        if q.population_share is not None
+    }

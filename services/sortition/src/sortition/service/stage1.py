@@ -27,26 +27,19 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
 
 from common.contracts.sortition import InvitationsDrawn, Letter
 from common.dates import milan_today
 from common.db import UnitOfWork, UnitOfWorkFactory, transaction
 from common.errors import Conflict, DomainError, Invalid, NotFound
 from common.rotation import resolve_cohort
+from sortition.adapters.extracts import Extracts
 from sortition.adapters.repositories import (
     Assemblies,
     InvitationDraw,
     InvitationDraws,
     Round,
     Rounds,
-)
-from sortition.adapters.tables import (
-    extract_imports,
-    extract_rows,
-    extract_strata,
-    extracts,
-    invitations,
 )
 from sortition.domain import invitations as lottery
 from sortition.domain.instance import InstanceError, csv_records
@@ -111,12 +104,7 @@ class ExtractState:
 
 async def _lock(round_id: uuid.UUID, *, uow: UnitOfWork) -> None:
     """One stage-1 operation at a time per round, for the length of the transaction."""
-    got = (
-        await uow.session.execute(
-            sa.select(sa.func.pg_try_advisory_xact_lock(sa.func.hashtext(f"stage1:{round_id}")))
-        )
-    ).scalar_one()
-    if not got:
+    if not await Extracts(uow).try_lock(round_id):
         raise Conflict(
             "An extract is being imported or invitations drawn for this round right now.",
             slug="stage1-busy",
@@ -176,11 +164,9 @@ async def import_extract(
     await progress(
         {"status": UploadStatus.IMPORTING, "rows_read": 0, "bytes_read": 0, "error": sa.null()}
     )
-    session = uow.session
-    await session.execute(sa.delete(extract_rows).where(extract_rows.c.round_id == round_id))
-    await session.execute(sa.delete(extract_strata).where(extract_strata.c.round_id == round_id))
-    raw = await (await session.connection()).get_raw_connection()
-    copy = raw.driver_connection.copy_records_to_table  # type: ignore[union-attr]
+    store = Extracts(uow)
+    await store.clear_rows(round_id)
+    copy = await store.copier()
 
     digest = hashlib.sha256()
     counter = [0]
@@ -214,7 +200,7 @@ async def import_extract(
                         )
                     )
             if len(batch) >= BATCH_ROWS:
-                await copy("extract_rows", schema_name="sortition", records=batch)
+                await copy(batch)
                 batch = []
             if reader.rows - reported >= every:
                 reported = reader.rows
@@ -222,7 +208,7 @@ async def import_extract(
         if reader is None:
             raise InstanceError("invalid-extract", "The extract is empty.")
         if batch:
-            await copy("extract_rows", schema_name="sortition", records=batch)
+            await copy(batch)
         if reader.eligible == 0:
             raise InstanceError("invalid-extract", "No one in the extract is old enough.")
     except InstanceError as exc:
@@ -259,19 +245,12 @@ async def import_extract(
 
     sizes = np.zeros(len(reader.strata), dtype=np.int64)
     # The sizes per stratum, counted by the database rather than kept row by row here.
-    for stratum, size in (
-        await session.execute(
-            sa.select(extract_rows.c.stratum, sa.func.count())
-            .where(extract_rows.c.round_id == round_id)
-            .group_by(extract_rows.c.stratum)
-        )
-    ).all():
+    for stratum, size in await store.stratum_sizes(round_id):
         sizes[stratum] = size
-    await session.execute(
-        sa.insert(extract_strata),
+    await store.write_strata(
+        round_id,
         [
             {
-                "round_id": round_id,
                 "stratum": i,
                 **dict(zip(STRATUM_FEATURES, key, strict=True)),
                 "size": int(sizes[i]),
@@ -279,45 +258,25 @@ async def import_extract(
             for key, i in reader.strata.items()
         ],
     )
-    await session.execute(
-        sa.update(extract_imports)
-        .where(extract_imports.c.round_id == round_id)
-        .values(
-            status=UploadStatus.READY,
-            rows_read=reader.rows,
-            bytes_read=counter[0],
-            error=sa.null(),
-            finished_at=sa.func.clock_timestamp(),
-        )
+    await store.update_upload(
+        round_id,
+        status=UploadStatus.READY,
+        rows_read=reader.rows,
+        bytes_read=counter[0],
+        error=sa.null(),
+        finished_at=sa.func.clock_timestamp(),
     )
-    await session.execute(
-        insert(extracts)
-        .values(
-            round_id=round_id,
-            status=UploadStatus.READY,
-            rows_read=reader.rows,
-            eligible=reader.eligible,
-            households=len(reader.households),
-            bytes_read=counter[0],
-            bytes_total=bytes_total,
-            sha256=digest.hexdigest(),
-            error=sa.null(),
-            finished_at=sa.func.clock_timestamp(),
-        )
-        .on_conflict_do_update(
-            index_elements=[extracts.c.round_id],
-            set_={
-                "status": UploadStatus.READY,
-                "rows_read": reader.rows,
-                "eligible": reader.eligible,
-                "households": len(reader.households),
-                "bytes_read": counter[0],
-                "bytes_total": bytes_total,
-                "sha256": digest.hexdigest(),
-                "error": sa.null(),
-                "finished_at": sa.func.clock_timestamp(),
-            },
-        )
+    await store.keep(
+        round_id,
+        status=UploadStatus.READY,
+        rows_read=reader.rows,
+        eligible=reader.eligible,
+        households=len(reader.households),
+        bytes_read=counter[0],
+        bytes_total=bytes_total,
+        sha256=digest.hexdigest(),
+        error=sa.null(),
+        finished_at=sa.func.clock_timestamp(),
     )
     return await get_extract(round_id, uow=uow)
 
@@ -343,27 +302,17 @@ async def record_progress(
                 "started_at": sa.func.clock_timestamp(),
                 "finished_at": None,
             }
-            stmt = insert(extract_imports).values(round_id=round_id, **values)
-            await uow.session.execute(
-                stmt.on_conflict_do_update(index_elements=[extract_imports.c.round_id], set_=values)
-            )
+            await Extracts(uow).start_upload(round_id, **values)
         else:
-            await uow.session.execute(
-                sa.update(extract_imports)
-                .where(extract_imports.c.round_id == round_id)
-                .values(**values)
-            )
+            await Extracts(uow).update_upload(round_id, **values)
 
 
 async def get_extract(round_id: uuid.UUID, *, uow: UnitOfWork) -> ExtractState:
     """The latest upload and the extract in use. An upload whose process died shows as
     interrupted: its row says importing, but nobody holds the round's stage-1 lock any more."""
     await _check_round(round_id, uow=uow)
-    attempt = (
-        await uow.session.execute(
-            sa.select(extract_imports).where(extract_imports.c.round_id == round_id)
-        )
-    ).first()
+    store = Extracts(uow)
+    attempt = await store.latest_upload(round_id)
     if attempt is None:
         raise NotFound("The round has no registry extract yet.", slug="extract-missing")
     status = UploadStatus(attempt.status)
@@ -383,18 +332,10 @@ async def get_extract(round_id: uuid.UUID, *, uow: UnitOfWork) -> ExtractState:
         started_at=attempt.started_at,
         finished_at=attempt.finished_at,
     )
-    current = (
-        await uow.session.execute(sa.select(extracts).where(extracts.c.round_id == round_id))
-    ).first()
+    current = await store.in_use(round_id)
     if current is None:
         return ExtractState(upload=upload, in_use=None)
-    strata = (
-        await uow.session.execute(
-            sa.select(extract_strata)
-            .where(extract_strata.c.round_id == round_id)
-            .order_by(extract_strata.c.stratum)
-        )
-    ).all()
+    strata = await store.strata(round_id)
     in_use = ExtractInUse(
         sha256=current.sha256,
         rows_read=current.rows_read,
@@ -483,20 +424,7 @@ async def draw_invitations(
         for k in matched:
             factors[k] = factors.get(k, 1.0) * rule.factor
 
-    # Three integer arrays, decoded by the driver: far cheaper than a row object per person.
-    columns = (
-        await uow.session.execute(
-            sa.select(
-                sa.func.array_agg(aggregate_order_by(extract_rows.c.row, extract_rows.c.row)),
-                sa.func.array_agg(aggregate_order_by(extract_rows.c.stratum, extract_rows.c.row)),
-                sa.func.array_agg(aggregate_order_by(extract_rows.c.household, extract_rows.c.row)),
-            ).where(extract_rows.c.round_id == round_id)
-        )
-    ).one()
-    row_of = np.array(columns[0] or [], dtype=np.int64)
-    stratum_of = np.array(columns[1] or [], dtype=np.int32)
-    household_of = np.array(columns[2] or [], dtype=np.int64)
-    del columns
+    row_of, stratum_of, household_of = await Extracts(uow).columns(round_id)
     extract_data = Extract(
         rows=extract.rows_read,
         strata=keys,
@@ -509,23 +437,7 @@ async def draw_invitations(
     )
     del extract_data, stratum_of, household_of, row_of
 
-    refs = {
-        r.row: r
-        for r in (
-            await uow.session.execute(
-                sa.select(
-                    extract_rows.c.row,
-                    extract_rows.c.person_ref,
-                    extract_rows.c.household_ref,
-                    extract_rows.c.stratum,
-                ).where(
-                    extract_rows.c.round_id == round_id,
-                    extract_rows.c.row
-                    == sa.any_(sa.bindparam("rows", drawn.tolist(), type_=ARRAY(sa.BigInteger))),
-                )
-            )
-        ).all()
-    }
+    refs = await Extracts(uow).references(round_id, drawn.tolist())
     letters = [
         {
             "round_id": round_id,
@@ -536,8 +448,7 @@ async def draw_invitations(
         }
         for sequence, row in enumerate(drawn.tolist(), start=1)
     ]
-    if letters:
-        await uow.session.execute(sa.insert(invitations), letters)
+    await Extracts(uow).add_letters(letters)
     seats = [
         {
             **dict(zip(STRATUM_FEATURES, k, strict=True)),
