@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,7 @@ from common.http.etag import IfMatch, etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
 from common.texts import Text
+from membership.adapters import repositories as records
 from membership.domain.assemblies import RotationPolicy
 from membership.service import assemblies as service
 
@@ -101,20 +103,13 @@ class Assembly(AssemblyIn):
     updated_at: datetime
 
 
-def _view(row: Any) -> Assembly:
+def _view(row: records.Assembly) -> Assembly:
     return Assembly(
         id=row.id,
         name=Text(**row.name),
         seats=row.seats,
         min_age=row.min_age,
-        rotation=Rotation(
-            cohort_size=row.cohort_size,
-            cohort_interval_months=row.cohort_interval_months,
-            term_months=row.term_months,
-            training_weeks=row.training_weeks,
-            first_cohort_starts_on=row.first_cohort_starts_on,
-            cohorts=row.cohorts,
-        ),
+        rotation=Rotation(**asdict(service.policy_of(row))),
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,

@@ -29,14 +29,7 @@ def _configured(row: Assembly) -> AssemblyConfigured:
         version=row.version,
         seats=row.seats,
         min_age=row.min_age,
-        rotation=Rotation(
-            cohort_size=row.cohort_size,
-            cohort_interval_months=row.cohort_interval_months,
-            term_months=row.term_months,
-            training_weeks=row.training_weeks,
-            first_cohort_starts_on=row.first_cohort_starts_on,
-            cohorts=row.cohorts,
-        ),
+        rotation=Rotation(**asdict(policy_of(row))),
     )
 
 
