@@ -129,8 +129,11 @@ async def test_while_the_database_is_away_requests_get_a_503_with_retry_after(st
     from responses.main import DEFINITION
 
     away = create_engine("postgresql+asyncpg://nobody@127.0.0.1:9/nothing", schema="responses")
-    working = app.state.uow_factory
+    working = app.state.uow_factory, app.state.read_uow_factory
     app.state.uow_factory = uow_factory(away, tables=DEFINITION.tables, source="responses")
+    app.state.read_uow_factory = uow_factory(
+        away, tables=DEFINITION.tables, source="responses", read_only=True
+    )
     try:
         for call in (
             responses.get("/v1/departments", headers=OPERATOR),
@@ -143,7 +146,7 @@ async def test_while_the_database_is_away_requests_get_a_503_with_retry_after(st
             assert_problem(response, 503, "service-unavailable")
             assert int(response.headers["retry-after"]) > 0
     finally:
-        app.state.uow_factory = working
+        app.state.uow_factory, app.state.read_uow_factory = working
         await away.dispose()
     back = await responses.get("/v1/departments", headers=OPERATOR)
     assert back.status_code == 200

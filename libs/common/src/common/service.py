@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -135,8 +136,17 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         engine = create_engine(
             settings.sqlalchemy_url, schema=name, pool_size=settings.database_pool_size
         )
-        app.state.engine = engine
+        reads = create_engine(
+            settings.sqlalchemy_url,
+            schema=name,
+            pool_size=settings.database_pool_size,
+            read_only=True,
+        )
+        app.state.engine, app.state.read_engine = engine, reads
         app.state.uow_factory = uow_factory(engine, tables=definition.tables, source=name)
+        app.state.read_uow_factory = uow_factory(
+            reads, tables=definition.tables, source=name, read_only=True
+        )
         nc = await connect_nats(settings.nats_url, name=name)
         js = nc.jetstream(timeout=5)
         app.state.nats, app.state.jetstream = nc, js
@@ -166,15 +176,21 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
                     tasks.append(asyncio.create_task(consumer.run(), name=spec.durable))
                 for worker in definition.workers:
                     tasks.append(asyncio.create_task(worker(app), name=f"{name}-{worker.__name__}"))
+            # What start-up built (the app, its schemas, the mapped tables) lives as long
+            # as the process: keep it out of the collector's full passes, which would
+            # otherwise walk it again and again while requests wait.
+            gc.freeze()
             log.info("service started", extra={"workers": len(tasks)})
             yield
         finally:
+            gc.unfreeze()
             await cancel_and_wait(tasks)
             await resources.aclose()
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(5):
                     await nc.drain()
             await engine.dispose()
+            await reads.dispose()
             log.info("service stopped")
 
     app = FastAPI(

@@ -38,8 +38,19 @@ class Record:
 
     @classmethod
     def from_row(cls, row: sa.Row[Any] | Mapping[str, Any]) -> Self:
+        """The record of a row that holds (at least) its fields as columns, by name."""
         mapping = row._mapping if isinstance(row, sa.Row) else row
-        return cls(**{f.name: mapping[f.name] for f in dataclasses.fields(cls)})
+        return cls(*[mapping[name] for name in _field_names(cls)])
+
+
+_FIELD_NAMES: dict[type[Record], tuple[str, ...]] = {}
+
+
+def _field_names(record: type[Record]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(record)
+    if names is None:
+        names = _FIELD_NAMES[record] = tuple(f.name for f in dataclasses.fields(record))
+    return names
 
 
 R = TypeVar("R", bound=Record)
@@ -62,12 +73,20 @@ class Repository(Generic[R]):
     def session(self) -> AsyncSession:
         return self.uow.session
 
-    def _columns(self) -> list[sa.ColumnElement[Any]]:
-        return [self.table.c[f.name] for f in dataclasses.fields(self.record)]
+    def _columns(self) -> tuple[sa.ColumnElement[Any], ...]:
+        return _columns_of(self.table, self.record)
 
     def select(self) -> sa.Select[Any]:
-        """The record's columns, for a named query to narrow."""
-        return sa.select(*self._columns())
+        """The record's columns, for a named query to narrow (statements are immutable:
+        each narrowing makes a new one, so the base is built once per record)."""
+        return _select_of(self.table, self.record)
+
+    def _records(self, rows: Iterable[sa.Row[Any]]) -> list[R]:
+        """Records of rows whose first columns are the record's, in order (what
+        :meth:`select` and ``returning(*self._columns())`` give): by position, the cheap
+        way, for lists of many rows."""
+        width, record = len(self._columns()), self.record
+        return [record(*row[:width]) for row in rows]
 
     async def one_or_none(self, stmt: sa.Select[Any] | sa.Executable) -> R | None:
         row = (await self.session.execute(stmt)).first()
@@ -77,8 +96,11 @@ class Repository(Generic[R]):
         return [self.record.from_row(r) for r in (await self.session.execute(stmt)).all()]
 
     async def find(self, key: Any, *, lock: bool = False) -> R | None:
+        """The record, or None; ``lock`` holds the row for the rest of the transaction (a
+        unit of reads has none to hold it in, and reads without)."""
         stmt = self.select().where(self.table.c[self.key] == key)
-        return await self.one_or_none(stmt.with_for_update() if lock else stmt)
+        locked = lock and not self.uow.read_only
+        return await self.one_or_none(stmt.with_for_update() if locked else stmt)
 
     async def get(self, key: Any, *, lock: bool = False) -> R:
         """The record, or the aggregate's 404 (``lock`` holds the row for the rest of the
@@ -131,7 +153,25 @@ class Repository(Generic[R]):
             params=params,
         )
         rows, token = page_of((await self.session.execute(stmt)).all(), params)
-        return [self.record.from_row(r) for r in rows], token
+        return self._records(rows), token
+
+
+_COLUMNS: dict[tuple[sa.Table, type[Record]], tuple[sa.ColumnElement[Any], ...]] = {}
+_SELECTS: dict[tuple[sa.Table, type[Record]], sa.Select[Any]] = {}
+
+
+def _columns_of(table: sa.Table, record: type[Record]) -> tuple[sa.ColumnElement[Any], ...]:
+    columns = _COLUMNS.get((table, record))
+    if columns is None:
+        columns = _COLUMNS[table, record] = tuple(table.c[n] for n in _field_names(record))
+    return columns
+
+
+def _select_of(table: sa.Table, record: type[Record]) -> sa.Select[Any]:
+    select = _SELECTS.get((table, record))
+    if select is None:
+        select = _SELECTS[table, record] = sa.select(*_columns_of(table, record))
+    return select
 
 
 def check_records(repositories: Iterable[type[Repository[Any]]]) -> list[str]:

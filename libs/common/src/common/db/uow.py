@@ -42,10 +42,14 @@ class UnitOfWork:
         *,
         tables: PlatformTables,
         source: str,
+        read_only: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
         self.tables = tables
         self.source = source
+        #: A unit of reads (:data:`common.http.deps.ReadTx`): it emits nothing and the
+        #: database refuses its writes.
+        self.read_only = read_only
         self._session: AsyncSession | None = None
         self._events: list[Event] = []
         self._after_commit: list[AfterCommit] = []
@@ -70,9 +74,8 @@ class UnitOfWork:
     ) -> None:
         session, self._session = self.session, None
         try:
-            await session.rollback()
+            await session.close()  # rolls back whatever was not committed
         finally:
-            await session.close()
             self._events = []
             self._after_commit = []
 
@@ -80,6 +83,7 @@ class UnitOfWork:
         """Record an event to publish if, and only if, this unit of work commits."""
         from common.tracing import current_traceparent
 
+        self._refuse_in_reads("emit an event")
         event = Event(
             source=f"/{self.source}",
             type=data.TYPE,
@@ -93,7 +97,12 @@ class UnitOfWork:
     def after_commit(self, callback: AfterCommit) -> None:
         """Run ``callback`` once the transaction has committed (not if it rolls back):
         where work started by a change (a background export) must see the change."""
+        self._refuse_in_reads("run work after a commit")
         self._after_commit.append(callback)
+
+    def _refuse_in_reads(self, what: str) -> None:
+        if self.read_only:
+            raise RuntimeError(f"a unit of reads cannot {what}: take Tx, not ReadTx")
 
     async def commit(self) -> None:
         """Called by :func:`transaction` only."""
@@ -119,9 +128,11 @@ class UnitOfWork:
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
-def uow_factory(engine: AsyncEngine, *, tables: PlatformTables, source: str) -> UnitOfWorkFactory:
+def uow_factory(
+    engine: AsyncEngine, *, tables: PlatformTables, source: str, read_only: bool = False
+) -> UnitOfWorkFactory:
     sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
-    return lambda: UnitOfWork(sessionmaker, tables=tables, source=source)
+    return lambda: UnitOfWork(sessionmaker, tables=tables, source=source, read_only=read_only)
 
 
 @contextlib.asynccontextmanager

@@ -22,7 +22,20 @@ async def request_transaction(request: Request) -> AsyncIterator[UnitOfWork]:
 Tx = Annotated[UnitOfWork, Depends(request_transaction, scope="function")]
 
 
-def get_uow_factory(request: Request) -> UnitOfWorkFactory:
+async def request_reads(request: Request) -> AsyncIterator[UnitOfWork]:
+    """The unit of work of a route that only reads: statements on a read-only connection,
+    each on its own (no ``BEGIN``/``COMMIT`` round trips); a write is refused by the
+    database, an event or an after-commit callback by the unit of work."""
+    async with request.app.state.read_uow_factory() as uow:
+        yield uow
+
+
+#: The unit of work of a route that only reads: ``uow: ReadTx``. A read that leaves a
+#: trace (a personal-data read or a download recorded) takes :data:`Tx`.
+ReadTx = Annotated[UnitOfWork, Depends(request_reads, scope="function")]
+
+
+async def get_uow_factory(request: Request) -> UnitOfWorkFactory:
     """For work that needs a transaction of its own besides the request's (a draw's
     progress, a wrong code that must be counted although the request fails)."""
     factory: UnitOfWorkFactory = request.app.state.uow_factory

@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 import sqlalchemy as sa
 from fastapi import Query
@@ -34,6 +34,14 @@ class Page(BaseModel, Generic[T]):
         default=None, description="Pass as `page_token` to get the next page; absent on the last."
     )
 
+    @classmethod
+    def of(cls, items: Sequence[Any], next_page_token: str | None) -> Self:
+        """The page of ``items`` (records, or any objects with the item schema's fields as
+        attributes), converted in one validation pass rather than item by item."""
+        return cls.model_validate(
+            {"items": items, "next_page_token": next_page_token}, from_attributes=True
+        )
+
 
 @dataclass(frozen=True)
 class PageParams:
@@ -41,7 +49,7 @@ class PageParams:
     page_token: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="How many items per page (1–200).")
     ] = 50,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.http.deps import Tx
+from common.http.deps import ReadTx, Tx
 from common.http.etag import etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
@@ -87,10 +87,10 @@ async def create(
 )
 async def list_(
     params: Annotated[PageParams, Depends(page_params)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Page[PacAction]:
     rows, token = await service.list_actions(params, uow=uow)
-    return Page[PacAction](items=[_view(r) for r in rows], next_page_token=token)
+    return Page[PacAction].of(rows, token)
 
 
 @public.get(
@@ -100,7 +100,7 @@ async def list_(
     response_model=PacAction,
     responses=problem_responses(404, 422),
 )
-async def get(code: Code, response: Response, uow: Tx) -> PacAction:
+async def get(code: Code, response: Response, uow: ReadTx) -> PacAction:
     row = await service.get_action(code, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)

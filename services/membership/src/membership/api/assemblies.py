@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
 from common.dates import IsoDate
-from common.http.deps import Tx
+from common.http.deps import ReadTx, Tx
 from common.http.etag import IfMatch, etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
@@ -152,7 +152,7 @@ async def create(
 async def list_(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Page[Assembly]:
     rows, token = await service.list_assemblies(params, uow=uow)
     return Page[Assembly](items=[_view(r) for r in rows], next_page_token=token)
@@ -170,7 +170,7 @@ async def get(
     assembly_id: AssemblyId,
     response: Response,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Assembly:
     row = await service.get_assembly(assembly_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)

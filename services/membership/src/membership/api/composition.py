@@ -14,7 +14,7 @@ from common.auth import Principal, require_roles
 from common.dates import IsoDate
 from common.db import UnitOfWork
 from common.errors import Invalid
-from common.http.deps import Tx
+from common.http.deps import ReadTx
 from common.http.pagination import Page
 from common.http.problems import problem_responses
 from membership.api.deps import get_ctx
@@ -68,7 +68,7 @@ async def _calendar(
 async def calendar(
     assembly_id: AssemblyId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
     start: Annotated[IsoDate | None, Query(alias="from")] = None,
     end: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> Page[CohortView]:
@@ -95,7 +95,7 @@ class SittingMember(BaseModel):
 async def sitting(
     assembly_id: AssemblyId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
     on: Annotated[IsoDate | None, Query(description="The date; today by default.")] = None,
 ) -> Page[SittingMember]:
     rows = await service.sitting(assembly_id, on or today(), uow=uow)
@@ -137,7 +137,7 @@ class Composition(BaseModel):
 async def composition(
     assembly_id: AssemblyId,
     _: Annotated[Principal, Depends(require_roles("operator", "auditor", "facilitator"))],
-    uow: Tx,
+    uow: ReadTx,
     continuing_past: Annotated[
         IsoDate | None, Query(description="Members whose term ends after it.")
     ] = None,
@@ -165,7 +165,7 @@ async def composition(
 )
 async def public_calendar(
     assembly_id: AssemblyId,
-    uow: Tx,
+    uow: ReadTx,
     start: Annotated[IsoDate | None, Query(alias="from")] = None,
     end: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> Page[CohortView]:
@@ -191,7 +191,7 @@ class PublicComposition(BaseModel):
     response_model=PublicComposition,
     responses=problem_responses(404),
 )
-async def public_composition(assembly_id: AssemblyId, uow: Tx) -> PublicComposition:
+async def public_composition(assembly_id: AssemblyId, uow: ReadTx) -> PublicComposition:
     day = today()
     rows = await service.sitting(assembly_id, day, uow=uow)
     return PublicComposition(
@@ -206,7 +206,7 @@ async def public_composition(assembly_id: AssemblyId, uow: Tx) -> PublicComposit
     response_model=dict[str, int],
     responses=problem_responses(404),
 )
-async def public_states(assembly_id: AssemblyId, uow: Tx) -> dict[str, int]:
+async def public_states(assembly_id: AssemblyId, uow: ReadTx) -> dict[str, int]:
     return await service.state_counts(assembly_id, uow=uow)
 
 
@@ -225,7 +225,7 @@ class ListedMember(BaseModel):
 )
 async def public_members(
     assembly_id: AssemblyId,
-    uow: Tx,
+    uow: ReadTx,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> Page[ListedMember]:
     members = await service.listed_members(assembly_id, ctx=ctx, uow=uow)

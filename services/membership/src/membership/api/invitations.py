@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from common.auth import Principal, require_roles
 from common.errors import Conflict
-from common.http.deps import Tx, UowFactory
+from common.http.deps import ReadTx, Tx, UowFactory
 from common.http.problems import problem_responses
 from membership.api.deps import get_ctx
 from membership.context import Context
@@ -45,7 +45,7 @@ class InvitationCounts(BaseModel):
 async def invitation_counts(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> InvitationCounts:
     await get_round(round_id, uow=uow)
     return InvitationCounts(**await service.counts(round_id, uow=uow))
@@ -162,7 +162,7 @@ async def start_export(
 async def get_export(
     export_id: ExportId,
     _: Annotated[Principal, Depends(operator)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Export:
     return _export(await service.get_export(export_id, uow=uow))
 

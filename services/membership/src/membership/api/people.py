@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.http.deps import Tx
+from common.http.deps import ReadTx, Tx
 from common.http.etag import IfMatch, etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
@@ -88,7 +88,7 @@ def _person(row: Any) -> dict[str, Any]:
 async def list_people(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
     round_id: uuid.UUID | None = None,
     state: Annotated[State | None, Query(description="A lifecycle state.")] = None,
 ) -> Page[Person]:
@@ -196,7 +196,7 @@ async def history(
     respondent_id: RespondentId,
     params: Annotated[PageParams, Depends(page_params)],
     principal: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> Page[Transition]:
     steps, token = await lifecycle.history(
@@ -295,7 +295,7 @@ class Read(BaseModel):
 async def reads(
     params: Annotated[PageParams, Depends(page_params)],
     principal: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
     ctx: Annotated[Context, Depends(get_ctx)],
     respondent_id: uuid.UUID | None = None,
 ) -> Page[Read]:
@@ -326,7 +326,7 @@ class KeyUsage(BaseModel):
 )
 async def key_usage(
     _: Annotated[Principal, Depends(operator)],
-    uow: Tx,
+    uow: ReadTx,
     ctx: Annotated[Context, Depends(get_ctx)],
 ) -> KeyUsage:
     usage = await service.key_usage(uow=uow)

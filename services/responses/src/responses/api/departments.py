@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.http.deps import Tx
+from common.http.deps import ReadTx, Tx
 from common.http.etag import etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
@@ -80,7 +80,7 @@ async def create(
 async def list_(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Page[Department]:
     rows, token = await service.list_departments(params, uow=uow)
     return Page[Department](items=[_view(r) for r in rows], next_page_token=token)
@@ -97,7 +97,7 @@ async def get(
     department_id: Annotated[uuid.UUID, Path(description="The department's id.")],
     response: Response,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Department:
     row = await service.get_department(department_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
@@ -122,7 +122,7 @@ class PublicDepartment(BaseModel):
 )
 async def public_list(
     params: Annotated[PageParams, Depends(page_params)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Page[PublicDepartment]:
     rows, token = await service.list_departments(params, uow=uow)
     return Page[PublicDepartment](

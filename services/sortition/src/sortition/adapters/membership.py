@@ -62,7 +62,7 @@ async def membership_client(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-def get_membership(request: Request) -> MembershipClient:
+async def get_membership(request: Request) -> MembershipClient:
     """The membership client, as a dependency (tests override it with the real app's)."""
     client: MembershipClient = request.app.state.membership
     return client

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.http.deps import Tx, UowFactory
+from common.http.deps import ReadTx, Tx, UowFactory
 from common.http.pagination import Page
 from common.http.problems import problem_responses
 from sortition.service import draws as service
@@ -158,7 +158,7 @@ class DrawProgress(BaseModel):
 async def draw_progress(
     round_id: RoundId,
     _: Annotated[Principal, Depends(auditors)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> DrawProgress:
     return DrawProgress.model_validate(
         await service.get_progress(round_id, uow=uow), from_attributes=True
@@ -177,7 +177,7 @@ async def draw_progress(
 async def audit(
     round_id: RoundId,
     _: Annotated[Principal, Depends(auditors)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Draw | Commitment:
     row = await service.get_commitment(round_id, uow=uow)
     if row.seed is None:
@@ -213,7 +213,7 @@ async def verify(
     response_model=Commitment,
     responses=problem_responses(404, 422),
 )
-async def public_commitment(round_id: RoundId, uow: Tx) -> Commitment:
+async def public_commitment(round_id: RoundId, uow: ReadTx) -> Commitment:
     row = await service.get_commitment(round_id, uow=uow)
     return _commitment(row)
 
@@ -273,7 +273,7 @@ async def replace(
 async def list_replacements(
     round_id: RoundId,
     _: Annotated[Principal, Depends(auditors)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Page[Replacement]:
     rows = await replacements.list_replacements(round_id, uow=uow)
     return Page[Replacement](
@@ -323,7 +323,7 @@ class PublicResult(BaseModel):
     response_model=PublicResult,
     responses=problem_responses(404, 409, 422),
 )
-async def public_result(round_id: RoundId, uow: Tx) -> PublicResult:
+async def public_result(round_id: RoundId, uow: ReadTx) -> PublicResult:
     outcome = await replacements.public_outcome(round_id, uow=uow)
     spread = outcome.spread
     return PublicResult(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from common.auth import Principal, require_roles
 from common.errors import Invalid
-from common.http.deps import Tx
+from common.http.deps import ReadTx, Tx
 from common.http.problems import problem_responses
 from sortition.service import pool as service
 
@@ -110,7 +110,7 @@ async def import_pool(
 async def pool_summary(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> PoolSummary:
     return PoolSummary(**await service.count_pool(round_id, uow=uow))
 
@@ -130,7 +130,7 @@ async def pool_summary(
 async def feasibility(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> FeasibilityReport:
     result = await service.feasibility(round_id, uow=uow)
     return FeasibilityReport(

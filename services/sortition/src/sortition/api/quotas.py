@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from common.auth import Principal, require_roles
 from common.errors import Invalid, NotAcceptable
-from common.http.deps import Tx
+from common.http.deps import ReadTx, Tx
 from common.http.etag import IfMatch, etag_of
 from common.http.negotiation import choose
 from common.http.problems import problem_responses
@@ -148,7 +148,7 @@ async def get(
     request: Request,
     response: Response,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Any:
     row, items = await service.get_quotas(round_id, uow=uow)
     return _respond(request, response, row.version, items)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
-from common.http.deps import Tx
+from common.http.deps import ReadTx, Tx
 from common.http.etag import etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
@@ -96,7 +96,7 @@ async def create(
 async def list_(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Page[Round]:
     rows, token = await service.list_rounds(params, uow=uow)
     return Page[Round](items=[_view(r) for r in rows], next_page_token=token)
@@ -113,7 +113,7 @@ async def get(
     round_id: Annotated[uuid.UUID, Path(description="The round's id.")],
     response: Response,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Round:
     row = await service.get_round(round_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
@@ -130,7 +130,7 @@ async def get(
 )
 async def public_list(
     params: Annotated[PageParams, Depends(page_params)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> Page[Round]:
     rows, token = await service.list_rounds(params, uow=uow)
     return Page[Round](items=[_view(r) for r in rows], next_page_token=token)

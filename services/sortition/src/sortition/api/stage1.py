@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from common.auth import Principal, require_roles
-from common.http.deps import Tx, UowFactory
+from common.http.deps import ReadTx, Tx, UowFactory
 from common.http.problems import problem_responses
 from sortition.service import stage1 as service
 
@@ -166,7 +166,7 @@ async def upload_extract(
 async def extract_status(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> ExtractStatus:
     return _status(await service.get_extract(round_id, uow=uow))
 
@@ -278,7 +278,7 @@ async def draw_invitations(
 async def invitations_summary(
     round_id: RoundId,
     _: Annotated[Principal, Depends(read_roles)],
-    uow: Tx,
+    uow: ReadTx,
 ) -> InvitationDraw:
     return _draw(await service.get_invitation_draw(round_id, uow=uow))
 
@@ -294,5 +294,5 @@ async def invitations_summary(
     response_model=InvitationDraw,
     responses=problem_responses(404),
 )
-async def public_invitations(round_id: RoundId, uow: Tx) -> InvitationDraw:
+async def public_invitations(round_id: RoundId, uow: ReadTx) -> InvitationDraw:
     return _draw(await service.get_invitation_draw(round_id, uow=uow))
