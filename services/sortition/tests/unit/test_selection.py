@@ -437,12 +437,13 @@ def test_a_panel_from_a_vertex_neighbourhood_lies_on_the_face(
     decomposition stands on, or the point could not move away from it."""
     import numpy as np
 
-    from sortition.domain import leximin
-    from sortition.domain.leximin import TOLERANCE, _Faces, relaxed_leximin
+    from sortition.domain.leximin import TOLERANCE, relaxed_leximin
+    from sortition.domain.leximin import faces as faces_module
+    from sortition.domain.leximin.faces import _Faces
     from sortition.domain.panels import PanelProgram, build_classes
 
     if way == "_round":
-        monkeypatch.setattr(leximin, "EXCHANGE_MOVES", 0)  # the exchanges give up at once
+        monkeypatch.setattr(faces_module, "EXCHANGE_MOVES", 0)  # the exchanges give up at once
     instance = load("synthetic_3000", 120, "address")
     program = PanelProgram(instance, build_classes(instance))
     target = relaxed_leximin(program)

@@ -1,0 +1,176 @@
+"""The decomposition of the relaxation's point into panels: the walk down the relaxation's
+faces (Carathéodory), and column generation where the walk falls short. Take an integer
+panel on the smallest face holding the point, move away from it to the face's boundary,
+repeat. Near its end the walk leaves the panels' hull; column generation then decomposes a
+point some way back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import highspy
+import numpy as np
+
+from sortition.domain.leximin.common import ClassLottery, Report, _silent
+from sortition.domain.leximin.faces import _Faces
+from sortition.domain.leximin.options import (
+    EPS,
+    REPAIR_PROGRAMS,
+    REPAIR_START,
+    TOLERANCE,
+    WALK_STOP,
+)
+from sortition.domain.panels import PanelProgram
+from sortition.domain.solver import INF, quiet
+
+
+def _walk(
+    program: PanelProgram,
+    target: np.ndarray,
+    rng: np.random.Generator,
+    report: Report = _silent,
+) -> tuple[list[np.ndarray], ClassLottery | None]:
+    """Decompose ``target`` into panels by walking down the relaxation's faces: take an
+    integer panel on the smallest face holding the point and move the point away from it,
+    onto a smaller face; the step sizes are the weights. A step can leave the panels' hull
+    (the relaxation has fractional vertices), and near the end one does: then a point
+    further back is decomposed by column generation on its own face, which is small:
+    ``REPAIR_START`` steps back, then twice as far, and so on, until one is in the hull."""
+    faces = _Faces(program, rng)
+    y, mass = target.copy(), 1.0
+    panels: list[np.ndarray] = []
+    weights: list[float] = []
+    path: list[tuple[np.ndarray, float, int]] = []  # points passed, with their mass
+    for _ in range(faces.n + faces.rows.m + 2):  # each step loses a dimension
+        tol = TOLERANCE / mass
+        faces.restrict(y, tol)
+        near_end = int(((y > tol) & (y < faces.sizes - tol)).sum()) <= WALK_STOP
+        panel = faces.some_panel(programs=not near_end)
+        if panel is None:
+            break  # no panel on this face (a step left the panels' hull), or none found
+        panels.append(panel)
+        t = faces.step(y, panel, tol)
+        if not np.isfinite(t):  # the point is this panel
+            weights.append(mass)
+            lottery = ClassLottery(panels=np.array(panels), weights=np.array(weights))
+            if np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE:
+                return panels, lottery
+            break
+        if t <= 1.0 + 1e-12:
+            break
+        path.append((y, mass, len(weights)))
+        weights.append(mass * (1 - 1 / t))
+        y, mass = panel + t * (y - panel), mass / t
+        report("decomposition", 1 - mass, len(panels))
+    # A point the walk passed may be out of the hull too, and column generation proves
+    # that only with many integer programs: past a budget, it goes further back instead.
+    budget, depth = INF, min(REPAIR_START, max(1, len(path)))
+
+    def price(weights: np.ndarray, enough: float) -> tuple[float, np.ndarray] | None:
+        return faces.best(weights, enough) if faces.programs < budget else None
+
+    while depth <= len(path):  # further and further back: the faces grow
+        y, mass, done = path[-depth]
+        budget = REPAIR_PROGRAMS + depth // 8 if 2 * depth <= len(path) else INF
+        faces.programs = 0
+        depth *= 2
+        tol = TOLERANCE / mass
+        faces.restrict(y, tol)
+        free = np.flatnonzero((y > tol) & (y < faces.sizes - tol))
+        rest = _decompose(y, panels[done:], price, tolerance=tol, free=free)
+        if rest is not None:
+            before = np.array(panels[:done], dtype=np.int64).reshape(-1, faces.n)
+            lottery = ClassLottery(
+                panels=np.vstack([before, rest.panels]),
+                weights=np.concatenate([weights[:done], mass * rest.weights]),
+            )
+            if np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE:
+                return panels, lottery
+    return panels, None
+
+
+def _decompose(
+    target: np.ndarray,
+    panels: list[np.ndarray],
+    price: Callable[[np.ndarray, float], tuple[float, np.ndarray] | None],
+    *,
+    tolerance: float = TOLERANCE,
+    free: np.ndarray | None = None,
+    also: Callable[[], list[np.ndarray]] | None = None,
+    report: Report = _silent,
+) -> ClassLottery | None:
+    """Weights on panels whose expected counts are ``target``, adding the panels ``price``
+    finds (by column generation) where those given fall short; None if ``target`` is no
+    lottery over such panels. ``price(weights, enough)`` returns a panel whose weight is
+    above ``enough``, or None if none is. With ``free``, only those classes are matched:
+    every panel given or priced has the target's counts of the others (a face's fixed
+    classes), and the program is that much smaller."""
+    n = len(target)
+    matched = np.arange(n) if free is None else free
+    m = len(matched)
+    h = quiet()
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+    # minimise the deviation sum_c |sum_j lambda_j P_j[c] - target_c|, sum_j lambda_j = 1
+    h.addVars(2 * m, np.zeros(2 * m), np.full(2 * m, INF))
+    h.changeColsCost(2 * m, np.arange(2 * m, dtype=np.int32), np.ones(2 * m))
+    for row, c in enumerate(matched.tolist()):
+        h.addRow(
+            target[c],
+            target[c],
+            2,
+            np.array([2 * row, 2 * row + 1], dtype=np.int32),
+            np.array([1.0, -1.0]),
+        )
+    h.addRow(1.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
+    chosen: list[np.ndarray] = []
+    seen: set[bytes] = set()
+
+    def add(counts: np.ndarray) -> None:
+        seen.add(counts.tobytes())
+        sub = counts[matched]
+        rows = np.flatnonzero(sub).astype(np.int32)
+        h.addCol(
+            0.0,
+            0.0,
+            INF,
+            len(rows) + 1,
+            np.append(rows, np.int32(m)),
+            np.append(sub[rows].astype(float), 1.0),
+        )
+        chosen.append(counts)
+
+    for counts in panels:
+        if counts.tobytes() not in seen:
+            add(counts)
+    if not chosen:
+        found = price(target, -INF)
+        if found is None:
+            return None
+        add(found[1])
+    for _ in range(10 * n + 100):
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError("the decomposition program failed")
+        h.setOptionValue("simplex_strategy", 4)  # primal: warm starts after adding columns
+        if h.getInfo().objective_function_value <= m * tolerance:
+            weights = np.clip(np.array(h.getSolution().col_value[2 * m :]), 0.0, None)
+            keep = weights > 1e-12
+            lottery = ClassLottery(
+                panels=np.array(chosen)[keep], weights=weights[keep] / weights[keep].sum()
+            )
+            if np.abs(lottery.weights @ lottery.panels - target).max() <= tolerance:
+                return lottery
+        report("column generation", None, len(chosen))
+        row_duals = np.array(h.getSolution().row_dual)
+        duals, convexity = np.zeros(n), float(row_duals[m])
+        duals[matched] = row_duals[:m]
+        found = price(duals, EPS - convexity)
+        if found is None or found[0] + convexity <= EPS or found[1].tobytes() in seen:
+            return None  # no panel brings the lottery closer: the point is out of reach
+        add(found[1])
+        for other in also() if also is not None else []:
+            if other.tobytes() not in seen and float(duals @ other) + convexity > EPS:
+                add(other)
+    return None

@@ -1,0 +1,28 @@
+"""The LEXIMIN, phase by phase: the relaxation's LEXIMIN, its decomposition into panels,
+and the exact method if that point is no lottery over panels."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sortition.domain.leximin.common import ClassLottery, Infeasible, Report, _silent
+from sortition.domain.leximin.decomposition import _decompose, _walk
+from sortition.domain.leximin.exact import _exact
+from sortition.domain.leximin.relaxation import relaxed_leximin
+from sortition.domain.panels import PanelProgram
+
+
+def leximin(program: PanelProgram, *, seed: int = 0, report: Report | None = None) -> ClassLottery:
+    report = report or _silent
+    rng = np.random.default_rng(seed)
+    report("relaxation", 0.0, 0)
+    target = relaxed_leximin(program)
+    if target is None:
+        raise Infeasible("not even the relaxation of the quotas can be met")
+    panels, walked = _walk(program, target, rng, report)
+    if walked is not None:
+        return walked
+    found = _decompose(target, panels, program.best, also=program.improving, report=report)
+    if found is not None:
+        return found
+    return _exact(program, rng=rng, start=panels, report=report)
