@@ -435,21 +435,24 @@ def test_a_panel_from_a_vertex_neighbourhood_lies_on_the_face(
     panel comes from the neighbourhood of a fractional vertex instead: by exchanges, or,
     when they give up, by the neighbourhood's own programs. It must lie on the face the
     decomposition stands on, or the point could not move away from it."""
+    import dataclasses
+
     import numpy as np
 
-    from sortition.domain.leximin import TOLERANCE, relaxed_leximin
-    from sortition.domain.leximin import faces as faces_module
+    from sortition.domain.leximin import DEFAULT_OPTIONS, relaxed_leximin
     from sortition.domain.leximin.faces import _Faces
     from sortition.domain.panels import PanelProgram, build_classes
 
+    options = DEFAULT_OPTIONS
     if way == "_round":
-        monkeypatch.setattr(faces_module, "EXCHANGE_MOVES", 0)  # the exchanges give up at once
+        options = dataclasses.replace(options, exchange_moves=0)  # the exchanges give up at once
+    tolerance = options.decomposition_tolerance
     instance = load("synthetic_3000", 120, "address")
     program = PanelProgram(instance, build_classes(instance))
     target = relaxed_leximin(program)
     assert target is not None
-    faces = _Faces(program, np.random.default_rng(0))
-    faces.restrict(target, TOLERANCE)
+    faces = _Faces(program, np.random.default_rng(0), options)
+    faces.restrict(target, tolerance)
     found: list[object] = []
     searched = getattr(faces, way)
 
@@ -469,7 +472,7 @@ def test_a_panel_from_a_vertex_neighbourhood_lies_on_the_face(
         counts = faces.rows.times(panel.astype(float))
         assert ((row_lower - 1e-9 <= counts) & (counts <= row_upper + 1e-9)).all()
         assert panel.sum() == 120
-        assert faces.step(target, panel, TOLERANCE) > 1.0
+        assert faces.step(target, panel, tolerance) > 1.0
     assert any(panel is not None for panel in found)
 
 
@@ -492,7 +495,7 @@ def test_many_features_and_households_reach_the_relaxation_bound() -> None:
     lottery must reach the relaxation's point exactly (so it is the LEXIMIN)."""
     import numpy as np
 
-    from sortition.domain.leximin import TOLERANCE, leximin, relaxed_leximin
+    from sortition.domain.leximin import DEFAULT_OPTIONS, leximin, relaxed_leximin
     from sortition.domain.panels import PanelProgram, build_classes
 
     rng = np.random.default_rng(3)
@@ -515,7 +518,8 @@ def test_many_features_and_households_reach_the_relaxation_bound() -> None:
     target = relaxed_leximin(program)
     assert target is not None
     lottery = leximin(program)
-    assert np.abs(lottery.weights @ lottery.panels - target).max() <= TOLERANCE
+    tolerance = DEFAULT_OPTIONS.decomposition_tolerance
+    assert np.abs(lottery.weights @ lottery.panels - target).max() <= tolerance
     selection = select(instance, seed="1")
     assert_valid_lottery(instance, selection)
     expected = (target / program.classes.sizes).min()

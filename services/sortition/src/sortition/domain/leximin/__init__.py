@@ -22,18 +22,20 @@ panel that improves it, seeded with the panels already found.
 The package goes by phase: :mod:`.relaxation` (the relaxed LEXIMIN), :mod:`.faces` (the
 relaxation's faces and the panels on them), :mod:`.decomposition` (the walk and its repair
 by column generation), :mod:`.exact` (the exact method's master program and pricing) and
-:mod:`.driver` (the phases in order). Their tuning constants are in :mod:`.options`.
+:mod:`.driver` (the phases in order). Their tolerances and limits are the fields of
+:class:`LeximinOptions`, passed down from :func:`leximin`.
 """
 
 from sortition.domain.leximin.common import ClassLottery, Infeasible, Report
 from sortition.domain.leximin.driver import leximin
-from sortition.domain.leximin.options import TOLERANCE
+from sortition.domain.leximin.options import DEFAULT_OPTIONS, LeximinOptions
 from sortition.domain.leximin.relaxation import relaxed_leximin
 
 __all__ = [
-    "TOLERANCE",
+    "DEFAULT_OPTIONS",
     "ClassLottery",
     "Infeasible",
+    "LeximinOptions",
     "Report",
     "leximin",
     "relaxed_leximin",

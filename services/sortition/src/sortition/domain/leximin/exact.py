@@ -9,7 +9,7 @@ import highspy
 import numpy as np
 
 from sortition.domain.leximin.common import ClassLottery, Infeasible, Report, _silent
-from sortition.domain.leximin.options import EPS, FIX_EPS, SLACK, SMOOTHING
+from sortition.domain.leximin.options import LeximinOptions
 from sortition.domain.panels import Classes, PanelProgram
 from sortition.domain.solver import INF, quiet
 
@@ -18,12 +18,13 @@ class _Master:
     """max z  s.t.  sum_j lambda_j P_j[c] / n_c  >= z (open classes), >= f_c (fixed ones),
     sum_j lambda_j = 1, lambda >= 0."""
 
-    def __init__(self, sizes: np.ndarray) -> None:
+    def __init__(self, sizes: np.ndarray, options: LeximinOptions) -> None:
+        self.options = options
         self.sizes = sizes.astype(float)
         n = len(sizes)
         h = quiet()
-        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        h.setOptionValue("primal_feasibility_tolerance", options.lp_tolerance)
+        h.setOptionValue("dual_feasibility_tolerance", options.lp_tolerance)
         h.setOptionValue("presolve", "off")
         h.setOptionValue("simplex_strategy", 4)  # primal: warm starts after adding columns
         h.addVar(-INF, INF)  # z
@@ -51,7 +52,7 @@ class _Master:
 
     def fix(self, c: int, level: float) -> None:
         self.h.changeCoeff(c, 0, 0.0)
-        self.h.changeRowBounds(c, max(0.0, level - SLACK), INF)
+        self.h.changeRowBounds(c, max(0.0, level - self.options.fixed_slack), INF)
 
     def solve(self) -> tuple[float, np.ndarray, float]:
         h = self.h
@@ -67,14 +68,16 @@ class _Master:
         return np.array(self.h.getSolution().col_value[1:])
 
 
-def _cover(program: PanelProgram, master: _Master, rng: np.random.Generator) -> np.ndarray:
+def _cover(
+    program: PanelProgram, master: _Master, rng: np.random.Generator, options: LeximinOptions
+) -> np.ndarray:
     """Find panels until every class that can sit on some panel sits on one of them."""
     n = len(program.classes)
     covered = np.zeros(n, dtype=bool)
     for counts in master.panels:
         covered |= counts > 0
     while not covered.all():
-        weights = np.where(covered, 0.0, 1.0) + rng.random(n) * 1e-3
+        weights = np.where(covered, 0.0, 1.0) + rng.random(n) * options.cover_jitter
         found = program.best(weights)
         if found is None:
             raise Infeasible("no panel meets the quotas")
@@ -92,15 +95,17 @@ def _exact(
     *,
     rng: np.random.Generator,
     start: list[np.ndarray],
+    options: LeximinOptions,
     report: Report = _silent,
 ) -> ClassLottery:
+    eps, smoothing = options.reduced_cost_tolerance, options.smoothing
     classes: Classes = program.classes
     sizes = classes.sizes
     n = len(classes)
-    master = _Master(sizes)
+    master = _Master(sizes, options)
     for counts in start:
         master.add(counts)
-    covered = _cover(program, master, rng)
+    covered = _cover(program, master, rng, options)
     fixed = np.full(n, np.nan)
     for c in np.flatnonzero(~covered):
         master.fix(int(c), 0.0)
@@ -114,25 +119,25 @@ def _exact(
             if center is not None:
                 # Price at duals smoothed towards the last ones that gave a panel (Wentges):
                 # the raw duals jump about, and a steadier point finds better panels.
-                smoothed = SMOOTHING * center + (1 - SMOOTHING) * weights
+                smoothed = smoothing * center + (1 - smoothing) * weights
                 _, counts = program.best(smoothed)  # type: ignore[misc]
-                if float(weights @ counts) - convexity > EPS:
+                if float(weights @ counts) - convexity > eps:
                     master.add(counts)
                     center = smoothed
                     continue
             value, counts = program.best(weights)  # type: ignore[misc]
-            if value - convexity <= EPS:
+            if value - convexity <= eps:
                 break
             master.add(counts)
             center = weights
             seen = {counts.tobytes()}
             for other in program.improving():
                 key = other.tobytes()
-                if key not in seen and float(weights @ other) - convexity > EPS:
+                if key not in seen and float(weights @ other) - convexity > eps:
                     seen.add(key)
                     master.add(other)
         open_ = np.isnan(fixed)
-        to_fix = open_ & (-duals > FIX_EPS)
+        to_fix = open_ & (-duals > options.fix_threshold)
         if not to_fix.any():  # numerically flat duals: fix the open classes at this level
             to_fix = open_
         for c in np.flatnonzero(to_fix):
@@ -142,7 +147,7 @@ def _exact(
     master.h.changeColBounds(0, 0.0, 0.0)  # every class is fixed: z is in no row any more
     master.solve()
     weights = np.clip(master.weights(), 0.0, None)
-    keep = weights > 1e-12
+    keep = weights > options.weight_floor
     panels = np.array(master.panels)[keep]
     weights = weights[keep] / weights[keep].sum()
     return ClassLottery(panels=panels, weights=weights)

@@ -9,17 +9,7 @@ import highspy
 import numpy as np
 
 from sortition.domain.exchange import exchange
-from sortition.domain.leximin.options import (
-    EXCHANGE_MOVES,
-    EXCHANGE_OTHERS,
-    FACE_TRIES,
-    NEIGHBOURHOOD_REDRAWN,
-    NEIGHBOURHOOD_TRIES,
-    NEIGHBOURHOODS,
-    RATE_MEMORY,
-    REDRAWN,
-    ROUNDING_COST,
-)
+from sortition.domain.leximin.options import LeximinOptions
 from sortition.domain.panels import PanelProgram
 from sortition.domain.solver import INF, quiet
 
@@ -47,7 +37,10 @@ class _Faces:
     """The relaxation's faces: which bounds and rows a point sits on, and integer panels
     on the smallest face holding it."""
 
-    def __init__(self, program: PanelProgram, rng: np.random.Generator) -> None:
+    def __init__(
+        self, program: PanelProgram, rng: np.random.Generator, options: LeximinOptions
+    ) -> None:
+        self.options = options
         self.sizes = program.classes.sizes.astype(float)
         self.n = len(self.sizes)
         self.rows = _Rows(program)
@@ -65,7 +58,7 @@ class _Faces:
         # (near the walk's end) have most classes and many rows fixed.
         self.any_panel.setOptionValue("mip_max_improving_sols", 1)
         self.best_panel = quiet(program.highs.getModel())
-        self.best_panel.setOptionValue("mip_rel_gap", 1e-9)
+        self.best_panel.setOptionValue("mip_rel_gap", options.mip_gap)
         self.above_panel = quiet(program.highs.getModel())
         self.above_panel.setOptionValue("mip_max_improving_sols", 1)
 
@@ -100,7 +93,7 @@ class _Faces:
             return None
         values = np.array(self.lp.getSolution().col_value)
         rounded = np.rint(values)
-        return values, bool(np.abs(values - rounded).max() < 1e-9)
+        return values, bool(np.abs(values - rounded).max() < self.options.integrality_tolerance)
 
     def _integer(self, h: highspy.Highs, costs: np.ndarray) -> np.ndarray | None:
         self.programs += 1
@@ -125,17 +118,18 @@ class _Faces:
 
         Random directions make short steps, each losing about one dimension; steps
         towards the likeliest classes are far longer but soon leave the panels' hull."""
-        tries = FACE_TRIES if self.integral_rate * ROUNDING_COST > 1.0 else 1
-        for _ in range(NEIGHBOURHOODS):
+        options = self.options
+        tries = options.face_tries if self.integral_rate * options.rounding_cost > 1.0 else 1
+        for _ in range(options.neighbourhoods):
             for _ in range(tries):
                 # A direction near the last one: the simplex starts close to its answer
                 # and takes a few pivots, where a fresh direction takes many.
-                self._redraw(self.costs, REDRAWN)
+                self._redraw(self.costs, options.redrawn)
                 found = self._lp(self.costs)
                 if found is None:
                     return None
                 values, integral = found
-                self.integral_rate += RATE_MEMORY * (integral - self.integral_rate)
+                self.integral_rate += options.rate_memory * (integral - self.integral_rate)
                 if integral:
                     vertex: np.ndarray = np.rint(values).astype(np.int64)
                     return vertex
@@ -143,8 +137,8 @@ class _Faces:
             if panel is not None or not programs:
                 return panel
             rounded = np.rint(values)
-            free = (np.abs(values - rounded) >= 1e-9) | (rounded > 0)
-            panel = self._round(values, self.costs, free, tries=NEIGHBOURHOOD_TRIES)
+            free = (np.abs(values - rounded) >= options.integrality_tolerance) | (rounded > 0)
+            panel = self._round(values, self.costs, free, tries=options.neighbourhood_tries)
             if panel is not None:
                 return panel
             tries = 1  # another vertex's neighbourhood is cheaper than the whole face's
@@ -154,11 +148,13 @@ class _Faces:
         """A panel a few exchanges away from a fractional vertex of the face: the search of
         :mod:`sortition.domain.exchange` over the vertex's fractional and seated classes
         and some others at random, from the vertex rounded to the panel size."""
+        options = self.options
         rounded = np.rint(values)
         lower, upper = self.bounds
-        loose = (np.abs(values - rounded) >= 1e-9) | (rounded > 0)
+        loose = (np.abs(values - rounded) >= options.integrality_tolerance) | (rounded > 0)
         others = np.flatnonzero(~loose & (upper > lower))
-        loose[self.rng.choice(others, size=min(EXCHANGE_OTHERS, len(others)), replace=False)] = True
+        size = min(options.exchange_others, len(others))
+        loose[self.rng.choice(others, size=size, replace=False)] = True
         free = np.flatnonzero(loose)  # every other class is at 0 on the vertex
         rows = self.rows
         in_free = loose[rows.column]
@@ -168,7 +164,7 @@ class _Faces:
         matrix = np.zeros((len(touched), len(free)))
         matrix[row_of, position[rows.column[in_free]]] = rows.value[in_free]
         # The vertex rounded down, then up where it is most fractional, to the panel size.
-        start = np.floor(values[free] + 1e-9)
+        start = np.floor(values[free] + options.integrality_tolerance)
         seats = round(float(self.row_bounds[0][0] - start.sum()))  # row 0: the panel size
         if seats < 0:  # rounding errors in the vertex: the exchanges keep the total
             return None
@@ -182,7 +178,7 @@ class _Faces:
             upper[free],
             np.clip(start, lower[free], upper[free]),
             self.rng,
-            EXCHANGE_MOVES,
+            options.exchange_moves,
         )
         if found is None:
             return None
@@ -207,9 +203,10 @@ class _Faces:
         is none. Without ``tries``, the panel maximising ``costs``; with them, the first
         integral vertex among that many random directions, else the integer program's
         first panel."""
+        options = self.options
         rounded = np.rint(values)
         if loose is None:
-            loose = np.abs(values - rounded) >= 1e-9
+            loose = np.abs(values - rounded) >= options.integrality_tolerance
         rows, free = self.rows, np.flatnonzero(loose)
         kept = np.where(loose, 0.0, rounded)
         used = rows.times(kept)
@@ -246,13 +243,13 @@ class _Faces:
             h.setOptionValue("simplex_strategy", 4)
             directions = costs[free].copy()
             for _ in range(tries):
-                self._redraw(directions, NEIGHBOURHOOD_REDRAWN)
+                self._redraw(directions, options.neighbourhood_redrawn)
                 h.changeColsCost(len(free), cols, directions)
                 h.run()
                 if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                     return None
                 found = np.array(h.getSolution().col_value)
-                if np.abs(found - np.rint(found)).max() < 1e-9:
+                if np.abs(found - np.rint(found)).max() < options.integrality_tolerance:
                     kept[free] = np.rint(found)
                     return kept.astype(np.int64)
             # The first panel will do: with no objective the search stops sooner.
