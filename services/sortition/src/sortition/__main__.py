@@ -8,6 +8,10 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sortition.domain.progress import DrawPhase
 
 
 class TerminalProgress:
@@ -18,7 +22,7 @@ class TerminalProgress:
         self.started = self.last = started
         self.every = every
 
-    def __call__(self, phase: str, done: float | None, panels: int) -> None:
+    def __call__(self, phase: DrawPhase, done: float | None, panels: int) -> None:
         now = time.perf_counter()
         if now - self.last < self.every:
             return

@@ -11,6 +11,7 @@ from sortition.domain.legacy import legacy_panel
 from sortition.domain.leximin import Report, leximin
 from sortition.domain.lottery import Lottery, expand, pick_panel, seeded_random
 from sortition.domain.panels import PanelProgram, build_classes
+from sortition.domain.progress import DrawPhase
 from sortition.domain.transparent import round_uniform
 
 Algorithm = Literal["leximin", "legacy"]
@@ -80,7 +81,7 @@ def select(
         classes = build_classes(instance)
         class_lottery = leximin(PanelProgram(instance, classes), report=report)
         if report is not None:
-            report("spreading over people", None, len(class_lottery.weights))
+            report(DrawPhase.SPREADING, None, len(class_lottery.weights))
         lottery = expand(classes, class_lottery)
     elif algorithm == "legacy":
         rng = seeded_random(instance.digest(), purpose="legacy-estimate")

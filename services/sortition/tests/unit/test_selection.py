@@ -21,6 +21,7 @@ from sortition.domain.instance import (
     read_quotas_csv,
 )
 from sortition.domain.leximin import Infeasible
+from sortition.domain.progress import DrawPhase
 from sortition.select import select
 
 DATA = Path(__file__).resolve().parents[4] / "tests" / "data" / "sortition"
@@ -416,15 +417,28 @@ def test_the_relaxed_leximin_of_a_large_pool_survives_rounding_errors():
 
 def test_a_long_selection_reports_where_it_stands():
     instance = load("sf_fixture_22", 22, "address")
-    seen: list[tuple[str, float | None, int]] = []
+    seen: list[tuple[DrawPhase, float | None, int]] = []
     select(instance, seed="1", report=lambda *step: seen.append(step))
     phases = [phase for phase, _, _ in seen]
-    assert phases[0] == "relaxation"
-    assert "decomposition" in phases
-    assert phases[-1] == "spreading over people"
-    shares = [done for phase, done, _ in seen if phase == "decomposition"]
+    assert all(isinstance(phase, DrawPhase) for phase in phases)
+    assert phases[0] == DrawPhase.RELAXATION
+    assert DrawPhase.DECOMPOSITION in phases
+    assert phases[-1] == DrawPhase.SPREADING
+    shares = [done for phase, done, _ in seen if phase == DrawPhase.DECOMPOSITION]
     assert shares == sorted(shares)
     assert all(0 < s < 1 for s in shares)
+
+
+def test_the_phases_keep_the_names_the_database_and_the_api_hold():
+    assert [phase.value for phase in DrawPhase] == [
+        "relaxation",
+        "decomposition",
+        "column generation",
+        "exact",
+        "spreading over people",
+        "done",
+        "failed: no panel meets the quotas",
+    ]
 
 
 @pytest.mark.parametrize("way", ["_exchange", "_round"])

@@ -22,6 +22,7 @@ from sortition.adapters.tables import (
     respondents,
     rounds,
 )
+from sortition.domain.progress import DrawPhase
 from sortition.select import Algorithm
 
 
@@ -128,19 +129,30 @@ class DrawProgresses(Repository[DrawProgress]):
     not_found = ("No draw has started for this round.", "draw-not-started")
 
     async def write(
-        self, round_id: uuid.UUID, phase: str, done: float | None, panels: int, *, restart: bool
+        self,
+        round_id: uuid.UUID,
+        phase: DrawPhase,
+        done: float | None,
+        panels: int,
+        *,
+        restart: bool,
     ) -> None:
         """Where the draw stands now (``restart``: a new computation starts its clock)."""
         now = sa.func.clock_timestamp()
         stmt = insert(draw_progress).values(
             round_id=round_id,
-            phase=phase,
+            phase=phase.value,
             done=done,
             panels=panels,
             started_at=now,
             updated_at=now,
         )
-        values: dict[str, Any] = {"phase": phase, "done": done, "panels": panels, "updated_at": now}
+        values: dict[str, Any] = {
+            "phase": phase.value,
+            "done": done,
+            "panels": panels,
+            "updated_at": now,
+        }
         if restart:
             values["started_at"] = now
         await self.session.execute(

@@ -13,6 +13,7 @@ from common.auth import Principal, require_roles
 from common.http.deps import ReadTx, Tx, UowFactory
 from common.http.pagination import Page
 from common.http.problems import problem_responses
+from sortition.domain.progress import DrawPhase
 from sortition.service import draws as service
 from sortition.service import replacements
 
@@ -134,11 +135,14 @@ async def draw(
     return Draw.model_validate(row, from_attributes=True)
 
 
+_ENDS = (DrawPhase.DONE, DrawPhase.INFEASIBLE)
+
+
 class DrawProgress(BaseModel):
     phase: str = Field(
-        description="`relaxation`, `decomposition`, `column generation`, `exact`, "
-        "`spreading over people`, then `done` (or `failed: …`).",
-        examples=["decomposition"],
+        description=", ".join(f"`{phase}`" for phase in DrawPhase if phase not in _ENDS)
+        + f", then `{DrawPhase.DONE}` (or `{DrawPhase.INFEASIBLE}`).",
+        examples=[DrawPhase.DECOMPOSITION.value],
     )
     done: float | None = Field(description="The share of the phase done, when known.")
     panels: int = Field(description="Panels found so far.")

@@ -32,6 +32,7 @@ from sortition.adapters.repositories import (
 )
 from sortition.domain.instance import Instance
 from sortition.domain.leximin import Infeasible, Report
+from sortition.domain.progress import DrawPhase
 from sortition.select import ALGORITHM_VERSION, Selection, select
 from sortition.service.pool import load_instance
 from sortition.service.rounds import RoundStatus
@@ -121,23 +122,23 @@ class DrawProgressRecorder:
         self.last = 0.0
         self.pending: concurrent.futures.Future[None] | None = None
 
-    async def write(self, phase: str, done: float | None, panels: int) -> None:
+    async def write(self, phase: DrawPhase, done: float | None, panels: int) -> None:
         async with transaction(self.uow_factory) as uow:
             await DrawProgresses(uow).write(
-                self.round_id, phase, done, panels, restart=phase == "relaxation"
+                self.round_id, phase, done, panels, restart=phase == DrawPhase.RELAXATION
             )
 
-    async def finish(self, phase: str, done: float | None, panels: int) -> None:
+    async def finish(self, phase: DrawPhase, done: float | None, panels: int) -> None:
         """The last word, after any write still on its way from the computing thread."""
         if self.pending is not None:
             with contextlib.suppress(Exception):  # a lost progress line is no reason to fail
                 await asyncio.wrap_future(self.pending)
         await self.write(phase, done, panels)
 
-    def __call__(self, phase: str, done: float | None, panels: int) -> None:
+    def __call__(self, phase: DrawPhase, done: float | None, panels: int) -> None:
         """Called from the computing thread."""
         now = time.monotonic()
-        if phase != "relaxation" and now - self.last < self.every:
+        if phase != DrawPhase.RELAXATION and now - self.last < self.every:
             return
         if self.pending is not None and not self.pending.done():
             return  # the last write is still on its way: skip this one
@@ -173,10 +174,10 @@ async def draw_panel(
         selection = await asyncio.to_thread(_run, instance, row, seed, progress)
     except Infeasible as exc:
         if progress is not None:
-            await progress.finish("failed: no panel meets the quotas", None, 0)
+            await progress.finish(DrawPhase.INFEASIBLE, None, 0)
         raise Conflict("No panel meets the quotas with this pool.", slug="infeasible") from exc
     if progress is not None:
-        await progress.finish("done", 1.0, len(selection.lottery.panels))
+        await progress.finish(DrawPhase.DONE, 1.0, len(selection.lottery.panels))
     result = selection.as_json()
     updated = await Commitments(uow).update(
         round_id,

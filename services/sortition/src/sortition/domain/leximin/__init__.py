@@ -26,10 +26,11 @@ by column generation), :mod:`.exact` (the exact method's master program and pric
 :class:`LeximinOptions`, passed down from :func:`leximin`.
 """
 
-from sortition.domain.leximin.common import ClassLottery, Infeasible, Report
+from sortition.domain.leximin.common import ClassLottery, Infeasible
 from sortition.domain.leximin.driver import leximin
 from sortition.domain.leximin.options import DEFAULT_OPTIONS, LeximinOptions
 from sortition.domain.leximin.relaxation import relaxed_leximin
+from sortition.domain.progress import Report
 
 __all__ = [
     "DEFAULT_OPTIONS",

@@ -1,18 +1,16 @@
 """What the LEXIMIN's phases share: the lottery they produce, the error when there is none,
-and the progress callback they report to."""
+and the progress callback that ignores their reports."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-#: Progress of a long computation: the phase, the share done when known, panels so far.
-Report = Callable[[str, float | None, int], None]
+from sortition.domain.progress import DrawPhase
 
 
-def _silent(phase: str, done: float | None, panels: int) -> None:
+def _silent(phase: DrawPhase, done: float | None, panels: int) -> None:
     return None
 
 

@@ -11,10 +11,11 @@ from collections.abc import Callable
 import highspy
 import numpy as np
 
-from sortition.domain.leximin.common import ClassLottery, Report, _silent
+from sortition.domain.leximin.common import ClassLottery, _silent
 from sortition.domain.leximin.faces import _Faces
 from sortition.domain.leximin.options import LeximinOptions
 from sortition.domain.panels import PanelProgram
+from sortition.domain.progress import DrawPhase, Report
 from sortition.domain.solver import INF, quiet
 
 
@@ -57,7 +58,7 @@ def _walk(
         path.append((y, mass, len(weights)))
         weights.append(mass * (1 - 1 / t))
         y, mass = panel + t * (y - panel), mass / t
-        report("decomposition", 1 - mass, len(panels))
+        report(DrawPhase.DECOMPOSITION, 1 - mass, len(panels))
     # A point the walk passed may be out of the hull too, and column generation proves
     # that only with many integer programs: past a budget, it goes further back instead.
     budget, depth = INF, min(options.repair_start, max(1, len(path)))
@@ -167,7 +168,7 @@ def _decompose(
             )
             if np.abs(lottery.weights @ lottery.panels - target).max() <= tolerance:
                 return lottery
-        report("column generation", None, len(chosen))
+        report(DrawPhase.COLUMN_GENERATION, None, len(chosen))
         row_duals = np.array(h.getSolution().row_dual)
         duals, convexity = np.zeros(n), float(row_duals[m])
         duals[matched] = row_duals[:m]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sortition.domain.leximin.common import ClassLottery, Infeasible, Report, _silent
+from sortition.domain.leximin.common import ClassLottery, Infeasible, _silent
 from sortition.domain.leximin.decomposition import _decompose, _walk
 from sortition.domain.leximin.exact import _exact
 from sortition.domain.leximin.options import DEFAULT_OPTIONS, LeximinOptions
 from sortition.domain.leximin.relaxation import relaxed_leximin
 from sortition.domain.panels import PanelProgram
+from sortition.domain.progress import DrawPhase, Report
 
 
 def leximin(
@@ -24,7 +25,7 @@ def leximin(
     decomposition; ``options`` the solver's tolerances and limits."""
     report = report or _silent
     rng = np.random.default_rng(seed)
-    report("relaxation", 0.0, 0)
+    report(DrawPhase.RELAXATION, 0.0, 0)
     target = relaxed_leximin(program, options)
     if target is None:
         raise Infeasible("not even the relaxation of the quotas can be met")

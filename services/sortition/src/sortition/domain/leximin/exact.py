@@ -8,9 +8,10 @@ from __future__ import annotations
 import highspy
 import numpy as np
 
-from sortition.domain.leximin.common import ClassLottery, Infeasible, Report, _silent
+from sortition.domain.leximin.common import ClassLottery, Infeasible, _silent
 from sortition.domain.leximin.options import LeximinOptions
 from sortition.domain.panels import Classes, PanelProgram
+from sortition.domain.progress import DrawPhase, Report
 from sortition.domain.solver import INF, quiet
 
 
@@ -143,7 +144,7 @@ def _exact(
         for c in np.flatnonzero(to_fix):
             master.fix(int(c), level)
             fixed[c] = level
-        report("exact", float(1 - np.isnan(fixed).mean()), len(master.panels))
+        report(DrawPhase.EXACT, float(1 - np.isnan(fixed).mean()), len(master.panels))
     master.h.changeColBounds(0, 0.0, 0.0)  # every class is fixed: z is in no row any more
     master.solve()
     weights = np.clip(master.weights(), 0.0, None)
