@@ -6,6 +6,10 @@ claimed with ``FOR UPDATE SKIP LOCKED`` so several relays can run side by side; 
 marked published only after JetStream's PubAck. ``Nats-Msg-Id`` is the event id, so a
 publish repeated after a crash is dropped by JetStream's duplicate window, and any later
 repeat by the consumers' inbox.
+
+A pass runs on the relay's own connection, not one borrowed from the service's pool: under
+load the requests hold the pool, and a pass that queues behind them for a connection holds
+every event committed meanwhile (the tail of the hop from commit to consumer).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 import asyncpg
 import sqlalchemy as sa
 from nats.js import JetStreamContext
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from common.db.platform_tables import PlatformTables
 from common.logs import event_id_var
@@ -41,7 +45,14 @@ class OutboxRelay:
         batch_size: int = 100,
         publish_timeout: float = 5.0,
     ) -> None:
-        self.engine = engine
+        # One connection for the passes (they run one at a time), with the service's URL.
+        self.engine = create_async_engine(
+            engine.url,
+            pool_size=1,
+            max_overflow=0,
+            hide_parameters=True,
+            connect_args={"timeout": 3.0},
+        )
         self.tables = tables
         self.js = js
         self.listen_dsn = listen_dsn
@@ -73,6 +84,7 @@ class OutboxRelay:
                         await self._wake.wait()
         finally:
             await cancel_and_wait([listener])
+            await self.engine.dispose()
 
     async def _listen(self) -> None:
         """Hold a LISTEN connection, reconnecting when it drops. The poll covers the gaps."""
