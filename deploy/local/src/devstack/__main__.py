@@ -116,6 +116,7 @@ def cmd_serve(settings: StackSettings, args: argparse.Namespace) -> int:
         host=os.environ.get(f"{prefix}_HOST", "127.0.0.1"),
         port=port,
         log_config=None,
+        access_log=False,  # the service writes its own, with the request id
         timeout_graceful_shutdown=3,
         server_header=False,
     )

@@ -40,9 +40,9 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = request_id
         if (event_id := event_id_var.get()) is not None:
             entry["event_id"] = event_id
-        for key, value in record.__dict__.items():
-            if key not in _RESERVED and not key.startswith("_"):
-                entry[key] = value
+        for key in sorted(record.__dict__.keys() - _RESERVED):
+            if not key.startswith("_"):
+                entry[key] = record.__dict__[key]
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)

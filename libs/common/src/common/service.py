@@ -152,6 +152,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         app.state.nats, app.state.jetstream = nc, js
         tasks: list[asyncio.Task[Any]] = []
         resources = contextlib.AsyncExitStack()
+        thresholds = gc.get_threshold()
         try:
             for resource in definition.resources:
                 await resources.enter_async_context(resource(app))
@@ -180,10 +181,14 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
             # as the process: keep it out of the collector's full passes, which would
             # otherwise walk it again and again while requests wait.
             gc.freeze()
+            # A request allocates thousands of short-lived objects: collect the young
+            # generation every 20,000 allocations rather than every 700.
+            gc.set_threshold(20_000, 10, 10)
             log.info("service started", extra={"workers": len(tasks)})
             yield
         finally:
             gc.unfreeze()
+            gc.set_threshold(*thresholds)
             await cancel_and_wait(tasks)
             await resources.aclose()
             with contextlib.suppress(Exception):

@@ -145,19 +145,27 @@ class Repository(Generic[R]):
         created_at: str = "created_at",
         id: str = "id",
     ) -> tuple[list[R], str | None]:
-        """One page in the order of creation, with the next page's token."""
-        stmt = keyset_page(
-            self.select().where(*where),
-            created_at=self.table.c[created_at],
-            id=self.table.c[id],
-            params=params,
-        )
+        """One page in the order of creation, with the next page's token. The first page
+        of an unfiltered list is the same statement every time: it is built once."""
+        first = not where and params.page_token is None
+        key = (self.table, self.record, created_at, id, params.limit)
+        stmt = _FIRST_PAGES.get(key) if first else None
+        if stmt is None:
+            stmt = keyset_page(
+                self.select().where(*where),
+                created_at=self.table.c[created_at],
+                id=self.table.c[id],
+                params=params,
+            )
+            if first:
+                _FIRST_PAGES[key] = stmt
         rows, token = page_of((await self.session.execute(stmt)).all(), params)
         return self._records(rows), token
 
 
 _COLUMNS: dict[tuple[sa.Table, type[Record]], tuple[sa.ColumnElement[Any], ...]] = {}
 _SELECTS: dict[tuple[sa.Table, type[Record]], sa.Select[Any]] = {}
+_FIRST_PAGES: dict[tuple[sa.Table, type[Record], str, str, int], sa.Select[Any]] = {}
 
 
 def _columns_of(table: sa.Table, record: type[Record]) -> tuple[sa.ColumnElement[Any], ...]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from common.auth import Principal, require_roles
 from common.http.deps import ReadTx, Tx
 from common.http.etag import etag_of
-from common.http.pagination import Page, PageParams, page_params
+from common.http.pagination import Page, PageParams, page_params, record_page
 from common.http.problems import problem_responses
 from common.texts import Text
 from deliberation.adapters import repositories as records
@@ -88,9 +88,9 @@ async def create(
 async def list_(
     params: Annotated[PageParams, Depends(page_params)],
     uow: ReadTx,
-) -> Page[PacAction]:
+) -> Response:
     rows, token = await service.list_actions(params, uow=uow)
-    return Page[PacAction].of(rows, token)
+    return record_page(rows, token, record=records.PacAction, item=PacAction)
 
 
 @public.get(
