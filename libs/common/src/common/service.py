@@ -80,6 +80,9 @@ class ServiceDefinition:
     resources: Sequence[Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]] = field(
         default_factory=tuple
     )
+    #: Paths (regular expressions) whose POSTs are never remembered for ``Idempotency-Key``
+    #: (a secret ballot: the stored request would sit beside its voter).
+    unremembered: Sequence[str] = ()
 
     def consumer_specs(self, settings: ServiceSettings) -> list[tuple[ConsumerSpec, Subscription]]:
         return [
@@ -221,6 +224,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         tables=definition.tables,
         verifier=app.state.verifier,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        unremembered=definition.unremembered,
     )
     app.add_middleware(
         RequestGuardMiddleware,

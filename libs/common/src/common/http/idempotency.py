@@ -5,7 +5,8 @@ path and body returns the stored response with ``Idempotent-Replayed: true``; wi
 body it is a 422. A retry that arrives while the first request is still running waits for
 it (up to ``wait_for``) and then replays its response; only past that wait is it a 409
 with ``Retry-After``. Responses with a 5xx status are not stored, so the client may retry
-(a retry waiting on one runs the request itself). Keys expire after the configured TTL.
+(a retry waiting on one runs the request itself). Keys expire after the configured TTL. Paths
+a service declares ``unremembered`` are passed through: nothing of them is stored.
 
 The stored response is written after the handler's own transaction commits; if the process
 dies in between, the key stays "in progress" until it goes stale (``stale_after``), after
@@ -17,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -49,8 +51,10 @@ class IdempotencyMiddleware:
         stale_after: timedelta = timedelta(minutes=2),
         wait_for: timedelta = timedelta(seconds=30),
         poll_seconds: float = 0.05,
+        unremembered: Sequence[str] = (),
     ) -> None:
         self.app = app
+        self.unremembered = [re.compile(p) for p in unremembered]
         self.engine_of = engine_of
         self.table = tables.idempotency_keys
         self.verifier = verifier
@@ -61,7 +65,12 @@ class IdempotencyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
-        if scope["type"] != "http" or scope["method"] != "POST" or HEADER not in headers:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or HEADER not in headers
+            or any(p.match(scope["path"]) for p in self.unremembered)
+        ):
             await self.app(scope, receive, send)
             return
         key = headers[HEADER].decode("latin-1")
