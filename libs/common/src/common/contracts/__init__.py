@@ -5,9 +5,22 @@ producing service's package: a consumer parses a producer's events without insta
 producer (membership does not need sortition's solver to read its events).
 """
 
-from common.contracts import membership, sortition
+from common.contracts import deliberation, membership, responses, sortition
 from common.events.contracts import REGISTRY, Contract
 
-PRODUCERS = {"membership": membership, "sortition": sortition}
+PRODUCERS = {
+    "membership": membership,
+    "sortition": sortition,
+    "deliberation": deliberation,
+    "responses": responses,
+}
 
-__all__ = ["PRODUCERS", "REGISTRY", "Contract", "membership", "sortition"]
+__all__ = [
+    "PRODUCERS",
+    "REGISTRY",
+    "Contract",
+    "deliberation",
+    "membership",
+    "responses",
+    "sortition",
+]
