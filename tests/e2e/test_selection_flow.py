@@ -37,6 +37,7 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
     sortition, membership, assembly_id, round_id = await set_up(
         start_service, first_cohort=today + timedelta(days=60)
     )
+    _, deliberation = await start_service("deliberation")  # learns who sits from the events
     rows = await letters(membership, round_id)
     # a code is valid 45 days, but no later than the selected can still answer (15 days)
     # before training starts (2 weeks before the term)
@@ -286,6 +287,23 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
     assert history[-1]["actor"] == "schedule"
     sitting = await membership.get(f"/v1/assemblies/{assembly_id}/sitting", headers=OPERATOR)
     assert [m["respondent_id"] for m in sitting.json()["items"]] == [member]
+
+    # deliberation's roster, from membership's events, agrees on who sits, day by day
+    async def roster_agrees():
+        for day in (today, today + timedelta(days=100), today + timedelta(days=400)):
+            theirs = await membership.get(
+                f"/v1/assemblies/{assembly_id}/sitting", params={"on": str(day)}, headers=OPERATOR
+            )
+            ours = await deliberation.get(
+                f"/v1/assemblies/{assembly_id}/sitting", params={"on": str(day)}, headers=OPERATOR
+            )
+            if ours.status_code != 200:
+                return None
+            if ours.json()["members"] != [m["respondent_id"] for m in theirs.json()["items"]]:
+                return None
+        return True
+
+    assert await eventually(roster_agrees)
 
     # public routes: counts, no names
     for route in ("composition", "states", "members", "calendar"):

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from common.service import ServiceDefinition
+from common.service import ServiceDefinition, Subscription
 from common.service import create_app as build
 from deliberation.adapters.tables import platform
-from deliberation.api import pac
+from deliberation.api import assemblies, pac, proposals, public, sessions, votes
 from deliberation.config import DeliberationSettings
+from deliberation.service.answers import on_implementation_updated, on_response_published
+from deliberation.service.roster import (
+    on_assembly_configured,
+    on_member_activated,
+    on_member_term_ended,
+    on_member_withdrew,
+    on_person_erased,
+)
 
 DEFINITION = ServiceDefinition(
     name="deliberation",
@@ -17,13 +25,37 @@ DEFINITION = ServiceDefinition(
         "The PAC catalogue, plenaries and working groups, attendance, proposals with their "
         "versions and amendments, votes and tallies. No personal data beyond member ids."
     ),
-    version="0.1.0",
+    version="0.2.0",
     tables=platform,
-    routers=[pac.router, pac.public],
+    routers=[
+        pac.router,
+        assemblies.router,
+        sessions.router,
+        proposals.router,
+        votes.router,
+        pac.public,
+        public.public,
+    ],
     tags=[
         {"name": "pac", "description": "The Piano Aria e Clima's actions."},
+        {"name": "assemblies", "description": "Who sits, and the rules votes are decided by."},
+        {"name": "sessions", "description": "Plenaries, working-group meetings, attendance."},
+        {"name": "proposals", "description": "Working groups, proposals, versions, amendments."},
+        {"name": "votes", "description": "Votes by tally or by ballots, and their results."},
         {"name": "public", "description": "Anonymous reads, no personal data."},
     ],
+    subscriptions=[
+        Subscription.of(
+            on_assembly_configured,
+            on_member_activated,
+            on_member_term_ended,
+            on_member_withdrew,
+            on_person_erased,
+        ),
+        Subscription.of(on_response_published, on_implementation_updated),
+    ],
+    # A secret ballot is never remembered beside its voter, not even as a request hash.
+    unremembered=(r"^/v1/votes/[^/]+/ballots$",),
 )
 
 

@@ -1,0 +1,81 @@
+"""An assembly as deliberation knows it: who sits on a day, and the rules it votes by."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from common.auth import Principal, require_roles
+from common.dates import IsoDate, milan_today
+from common.http.deps import ReadTx, Tx
+from common.http.etag import etag_of
+from common.http.problems import problem_responses
+from deliberation.api import schemas as s
+from deliberation.service import roster as service
+
+router = APIRouter(prefix="/v1/assemblies", tags=["assemblies"])
+operator = require_roles("operator")
+readers = require_roles("operator", "facilitator", "auditor", "integration")
+AssemblyId = Annotated[uuid.UUID, Path(description="The assembly's id (membership's).")]
+
+
+@router.get(
+    "/{assembly_id}/sitting",
+    operation_id="assemblies-sitting",
+    summary="Who sits on a day, as deliberation's roster has it",
+    description="Learnt from membership's events; agrees with membership's own "
+    "`/v1/assemblies/{id}/sitting?on=D`. Member ids only.",
+    response_model=s.Sitting,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def sitting(
+    assembly_id: AssemblyId,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+    on: Annotated[IsoDate | None, Query(description="The day; default today in Milan.")] = None,
+) -> s.Sitting:
+    day: date = on or milan_today()
+    rows = await service.sitting(assembly_id, day, uow=uow)
+    return s.Sitting(assembly_id=assembly_id, on=day, members=[r.member_id for r in rows])
+
+
+@router.get(
+    "/{assembly_id}/rules",
+    operation_id="assemblies-rules",
+    summary="The rules an assembly votes by (current version)",
+    response_model=s.Rules,
+    responses=problem_responses(401, 403, 404),
+)
+async def rules(
+    assembly_id: AssemblyId,
+    response: Response,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+) -> s.Rules:
+    row = await service.rules_of(assembly_id, uow=uow)
+    response.headers["ETag"] = etag_of(row.version)
+    return s.Rules.model_validate(row, from_attributes=True)
+
+
+@router.put(
+    "/{assembly_id}/rules",
+    operation_id="assemblies-rules-set",
+    summary="Set the quorum, the majority and the plenary cadence",
+    description="A new version of the rules; votes already open keep theirs. Default: a "
+    "quorum of more than 1/2 of the sitting members, adoption by 2/3 of those present.",
+    response_model=s.Rules,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def set_rules(
+    assembly_id: AssemblyId,
+    body: s.RulesIn,
+    response: Response,
+    principal: Annotated[Principal, Depends(operator)],
+    uow: Tx,
+) -> s.Rules:
+    row = await service.set_rules(assembly_id, body.model_dump(), actor=principal.subject, uow=uow)
+    response.headers["ETag"] = etag_of(row.version)
+    return s.Rules.model_validate(row, from_attributes=True)

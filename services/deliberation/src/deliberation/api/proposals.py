@@ -1,0 +1,334 @@
+"""Working groups, proposals, their versions and amendments."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+
+from common.auth import Principal, require_roles
+from common.errors import Forbidden
+from common.http.deps import ReadTx, Tx
+from common.http.etag import IfMatch, etag_of
+from common.http.pagination import Page, PageParams, page_params
+from common.http.problems import problem_responses
+from common.texts import Text
+from deliberation.adapters import repositories as records
+from deliberation.api import schemas as s
+from deliberation.service import proposals as service
+from deliberation.service import working_groups as groups
+
+router = APIRouter(tags=["proposals"])
+staff = require_roles("operator", "facilitator")
+drafters = require_roles("operator", "facilitator", "member")
+readers = require_roles("operator", "facilitator", "member", "auditor", "integration")
+ProposalId = Annotated[uuid.UUID, Path(description="The proposal's id.")]
+GroupId = Annotated[uuid.UUID, Path(description="The working group's id.")]
+
+
+def _today() -> Any:
+    return datetime.now(UTC).date()
+
+
+def author(principal: Principal) -> tuple[str, str]:
+    """Who wrote a version: a role and an id (a member's pseudonymous id), never a name."""
+    for role in ("member", "facilitator", "operator"):
+        if role in principal.roles:
+            return role, principal.subject
+    raise Forbidden("Only members, facilitators and operators write proposals.")
+
+
+def group_view(row: records.WorkingGroup, members: list[str]) -> s.WorkingGroup:
+    return s.WorkingGroup(
+        id=row.id,
+        assembly_id=row.assembly_id,
+        name=Text(**row.name),
+        ambito=row.ambito,
+        pac_codes=row.pac_codes,
+        members=members,
+        version=row.version,
+        created_at=row.created_at,
+    )
+
+
+def version_view(row: records.ProposalVersion) -> s.Version:
+    return s.Version.model_validate(row, from_attributes=True)
+
+
+def proposal_view(row: records.Proposal, current: records.ProposalVersion) -> s.Proposal:
+    data = {f: getattr(row, f) for f in s.Proposal.model_fields if f != "current"}
+    return s.Proposal.model_validate({**data, "current": version_view(current)})
+
+
+@router.post(
+    "/v1/working-groups",
+    operation_id="working-groups-create",
+    summary="Form a working group",
+    description="Members must sit in the assembly today; the theme is a PAC ambito or "
+    "actions (unknown codes are a 422).",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.WorkingGroup,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def create_group(
+    body: s.WorkingGroupIn,
+    response: Response,
+    _: Annotated[Principal, Depends(staff)],
+    uow: Tx,
+) -> s.WorkingGroup:
+    values = body.model_dump(exclude={"members"})
+    row, members = await groups.create(values, body.members, today=_today(), uow=uow)
+    response.headers["Location"] = f"/v1/working-groups/{row.id}"
+    response.headers["ETag"] = etag_of(row.version)
+    return group_view(row, members)
+
+
+@router.get(
+    "/v1/working-groups",
+    operation_id="working-groups-list",
+    summary="List working groups",
+    response_model=Page[s.WorkingGroup],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_groups(
+    params: Annotated[PageParams, Depends(page_params)],
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+) -> Page[s.WorkingGroup]:
+    rows, token = await groups.listed(params, uow=uow)
+    items = [group_view(r, members) for r, members in rows]
+    return Page[s.WorkingGroup](items=items, next_page_token=token)
+
+
+@router.put(
+    "/v1/working-groups/{group_id}/members",
+    operation_id="working-groups-members",
+    summary="Replace a working group's members",
+    description="Needs `If-Match`. Members must sit in the assembly today.",
+    response_model=s.WorkingGroup,
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+)
+async def set_members(
+    group_id: GroupId,
+    body: s.Members,
+    response: Response,
+    _: Annotated[Principal, Depends(staff)],
+    uow: Tx,
+    if_match: IfMatch = None,
+) -> s.WorkingGroup:
+    row, members = await groups.set_members(
+        group_id, body.members, if_match=if_match, today=_today(), uow=uow
+    )
+    response.headers["ETag"] = etag_of(row.version)
+    return group_view(row, members)
+
+
+async def _may_draft(principal: Principal, group_id: uuid.UUID, *, uow: Any) -> None:
+    if "member" in principal.roles and not principal.has_any({"operator", "facilitator"}):
+        _, members = await groups.get(group_id, uow=uow)
+        if principal.subject not in members:
+            raise Forbidden("Only the working group's members draft its proposals.")
+
+
+@router.post(
+    "/v1/proposals",
+    operation_id="proposals-create",
+    summary="Draft a proposal",
+    description="By a working group (its members, or a facilitator or operator for it), "
+    "linked to PAC actions, with numbered paragraphs in Italian and English. Version 1.",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.Proposal,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def create(
+    body: s.ProposalIn,
+    response: Response,
+    principal: Annotated[Principal, Depends(drafters)],
+    uow: Tx,
+) -> s.Proposal:
+    await _may_draft(principal, body.working_group_id, uow=uow)
+    wording = body.content()
+    row, first = await service.draft(
+        body.working_group_id, body.pac_codes, wording, author=author(principal), uow=uow
+    )
+    response.headers["Location"] = f"/v1/proposals/{row.id}"
+    response.headers["ETag"] = etag_of(row.version)
+    return proposal_view(row, first)
+
+
+@router.get(
+    "/v1/proposals/{proposal_id}",
+    operation_id="proposals-get",
+    summary="One proposal, with its current version and the Comune's answer",
+    response_model=s.Proposal,
+    responses=problem_responses(401, 403, 404),
+)
+async def get(
+    proposal_id: ProposalId,
+    response: Response,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+) -> s.Proposal:
+    row, current = await service.get(proposal_id, uow=uow)
+    response.headers["ETag"] = etag_of(row.version)
+    return proposal_view(row, current)
+
+
+@router.get(
+    "/v1/proposals",
+    operation_id="proposals-list",
+    summary="List proposals",
+    response_model=Page[s.Proposal],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_(
+    params: Annotated[PageParams, Depends(page_params)],
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+) -> Page[s.Proposal]:
+    rows, token = await service.listed(params, uow=uow)
+    return Page[s.Proposal](items=[proposal_view(r, v) for r, v in rows], next_page_token=token)
+
+
+@router.post(
+    "/v1/proposals/{proposal_id}/versions",
+    operation_id="proposals-revise",
+    summary="Write a new version",
+    description="Only a draft is edited (once submitted, amend it). Records who (role and "
+    "id), when and why. Needs `If-Match`.",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.Version,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+)
+async def revise(
+    proposal_id: ProposalId,
+    body: s.Revision,
+    response: Response,
+    principal: Annotated[Principal, Depends(drafters)],
+    uow: Tx,
+    if_match: IfMatch = None,
+) -> s.Version:
+    proposal, _ = await service.get(proposal_id, uow=uow)
+    await _may_draft(principal, proposal.working_group_id, uow=uow)
+    wording = body.content()
+    row, added = await service.revise(
+        proposal_id,
+        wording,
+        reason=body.reason,
+        author=author(principal),
+        if_match=if_match,
+        uow=uow,
+    )
+    response.headers["ETag"] = etag_of(row.version)
+    return version_view(added)
+
+
+@router.get(
+    "/v1/proposals/{proposal_id}/versions",
+    operation_id="proposals-versions",
+    summary="Every version of a proposal",
+    response_model=list[s.Version],
+    responses=problem_responses(401, 403, 404),
+)
+async def versions(
+    proposal_id: ProposalId, _: Annotated[Principal, Depends(readers)], uow: ReadTx
+) -> list[s.Version]:
+    return [version_view(v) for v in await service.versions(proposal_id, uow=uow)]
+
+
+@router.get(
+    "/v1/proposals/{proposal_id}/versions/compare",
+    operation_id="proposals-compare",
+    summary="What changed between two versions",
+    description="Every paragraph of both, aligned: kept, replaced, inserted or deleted.",
+    response_model=s.Comparison,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def compare(
+    proposal_id: ProposalId,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+    from_: Annotated[int, Query(alias="from", ge=1, le=s.MAX_VERSION)],
+    to: Annotated[int, Query(ge=1, le=s.MAX_VERSION)],
+) -> s.Comparison:
+    a, b, diff = await service.compare_versions(proposal_id, from_, to, uow=uow)
+    return s.Comparison(
+        version_from=a.number,
+        version_to=b.number,
+        title_changed=a.title != b.title,
+        rationale_changed=a.rationale != b.rationale,
+        paragraphs=[
+            s.ParagraphChange(
+                op=d.op,
+                paragraph_from=d.index_a,
+                paragraph_to=d.index_b,
+                text_from=d.text_a,
+                text_to=d.text_b,
+            )
+            for d in diff
+        ],
+    )
+
+
+@router.post(
+    "/v1/proposals/{proposal_id}/state",
+    operation_id="proposals-move",
+    summary="Submit or withdraw a proposal",
+    description="`draft → submitted`, and withdrawal from either; votes move it on "
+    "(`voting → adopted | rejected`). Needs `If-Match`.",
+    response_model=s.Proposal,
+    responses=problem_responses(401, 403, 404, 409, 412, 428),
+)
+async def move(
+    proposal_id: ProposalId,
+    body: s.ProposalMove,
+    response: Response,
+    principal: Annotated[Principal, Depends(drafters)],
+    uow: Tx,
+    if_match: IfMatch = None,
+) -> s.Proposal:
+    proposal, _ = await service.get(proposal_id, uow=uow)
+    await _may_draft(principal, proposal.working_group_id, uow=uow)
+    await service.move(proposal_id, body.to, if_match=if_match, uow=uow)
+    row, current = await service.get(proposal_id, uow=uow)
+    response.headers["ETag"] = etag_of(row.version)
+    return proposal_view(row, current)
+
+
+def amendment_view(row: records.Amendment) -> s.Amendment:
+    return s.Amendment.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "/v1/proposals/{proposal_id}/amendments",
+    operation_id="amendments-create",
+    summary="Propose an amendment",
+    description="To the current version of a submitted proposal: replace, insert or delete "
+    "a numbered paragraph, or the whole text. Voted on before the final vote.",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.Amendment,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def amend(
+    proposal_id: ProposalId,
+    body: s.AmendmentIn,
+    principal: Annotated[Principal, Depends(drafters)],
+    uow: Tx,
+) -> s.Amendment:
+    row = await service.amend(proposal_id, body.values(), author=author(principal), uow=uow)
+    return amendment_view(row)
+
+
+@router.get(
+    "/v1/proposals/{proposal_id}/amendments",
+    operation_id="amendments-list",
+    summary="A proposal's amendments",
+    response_model=list[s.Amendment],
+    responses=problem_responses(401, 403, 404),
+)
+async def amendments(
+    proposal_id: ProposalId, _: Annotated[Principal, Depends(readers)], uow: ReadTx
+) -> list[s.Amendment]:
+    return [amendment_view(a) for a in await service.amendments_of(proposal_id, uow=uow)]

@@ -1,0 +1,230 @@
+"""Sessions, their attendance and the members' check-in codes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi.responses import PlainTextResponse
+
+from common.auth import Principal, require_roles
+from common.db import UnitOfWork
+from common.errors import Forbidden
+from common.http.deps import ReadTx, Tx
+from common.http.etag import IfMatch, etag_of
+from common.http.pagination import Page, PageParams, page_params
+from common.http.problems import problem_responses
+from deliberation.adapters import repositories as records
+from deliberation.api import schemas as s
+from deliberation.service import minutes as documents
+from deliberation.service import sessions as service
+
+router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
+staff = require_roles("operator", "facilitator")
+readers = require_roles("operator", "facilitator", "auditor", "integration")
+member = require_roles("member")
+SessionId = Annotated[uuid.UUID, Path(description="The session's id.")]
+
+
+def view(row: records.Session) -> s.Session:
+    return s.Session.model_validate(row, from_attributes=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _secret(request: Request) -> bytes:
+    secret: str = request.app.state.settings.check_in_secret.get_secret_value()
+    return secret.encode()
+
+
+@router.post(
+    "",
+    operation_id="sessions-create",
+    summary="Schedule a plenary or a working-group meeting",
+    description="Agenda items may point to PAC actions (an unknown code is a 422) and to "
+    "proposals. A session starts `scheduled`.",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.Session,
+    responses=problem_responses(401, 403, 422),
+)
+async def create(
+    body: s.SessionIn, response: Response, _: Annotated[Principal, Depends(staff)], uow: Tx
+) -> s.Session:
+    row = await service.schedule(body.values(), uow=uow)
+    response.headers["Location"] = f"/v1/sessions/{row.id}"
+    response.headers["ETag"] = etag_of(row.version)
+    return view(row)
+
+
+@router.get(
+    "",
+    operation_id="sessions-list",
+    summary="List sessions",
+    response_model=Page[s.Session],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_(
+    params: Annotated[PageParams, Depends(page_params)],
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+    assembly_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> Page[s.Session]:
+    rows, token = await service.listed(params, assembly_id, uow=uow)
+    return Page[s.Session].of(rows, token)
+
+
+@router.get(
+    "/{session_id}",
+    operation_id="sessions-get",
+    summary="One session",
+    response_model=s.Session,
+    responses=problem_responses(401, 403, 404),
+)
+async def get(
+    session_id: SessionId,
+    response: Response,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+) -> s.Session:
+    row = await service.get(session_id, uow=uow)
+    response.headers["ETag"] = etag_of(row.version)
+    return view(row)
+
+
+@router.post(
+    "/{session_id}/state",
+    operation_id="sessions-move",
+    summary="Open, close or cancel a session",
+    description="`scheduled → open → closed`, or `scheduled → cancelled` (with a reason). "
+    "Closing is refused while a vote is open; it publishes "
+    "`deliberation.attendance.recorded.v1` (who attended, for how long). Needs `If-Match`.",
+    response_model=s.Session,
+    responses=problem_responses(401, 403, 404, 409, 412, 428),
+)
+async def move(
+    session_id: SessionId,
+    body: s.SessionMove,
+    response: Response,
+    _: Annotated[Principal, Depends(staff)],
+    uow: Tx,
+    if_match: IfMatch = None,
+) -> s.Session:
+    row = await service.move(
+        session_id, body.to, if_match=if_match, reason=body.reason, now=_now(), uow=uow
+    )
+    response.headers["ETag"] = etag_of(row.version)
+    return view(row)
+
+
+async def _attendance(session_id: uuid.UUID, *, uow: UnitOfWork) -> s.AttendanceView:
+    found = await service.attendance_of(session_id, now=_now(), uow=uow)
+    return s.AttendanceView(
+        session_id=session_id,
+        present=found.present,
+        stays=[s.Stay(**vars(x), present=x.member_id in found.present) for x in found.stays],
+        quorum=s.Quorum(**vars(found.quorum)),
+    )
+
+
+@router.get(
+    "/{session_id}/attendance",
+    operation_id="sessions-attendance",
+    summary="Who is present, who attended for how long, and the quorum",
+    description="Presence is computed from check-ins and check-outs; the quorum from "
+    "presence and the assembly's rules (default: more than half of the sitting members).",
+    response_model=s.AttendanceView,
+    responses=problem_responses(401, 403, 404),
+)
+async def attendance(
+    session_id: SessionId, _: Annotated[Principal, Depends(readers)], uow: ReadTx
+) -> s.AttendanceView:
+    return await _attendance(session_id, uow=uow)
+
+
+@router.post(
+    "/{session_id}/attendance",
+    operation_id="sessions-check-in",
+    summary="Check a member in or out",
+    description="By a facilitator or operator naming the member, or by the member's own "
+    "check-in code (posted by the facilitator's scanner). Only sitting members check in; "
+    "only while the session is open.",
+    response_model=s.AttendanceView,
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def check_in(
+    session_id: SessionId,
+    body: s.CheckIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(staff)],
+    uow: Tx,
+) -> s.AttendanceView:
+    now = _now()
+    method = "facilitator"
+    member_id = body.member_id
+    if body.code is not None:
+        member_id = service.read_check_in_code(_secret(request), session_id, body.code, now=now)
+        method = "code"
+    assert member_id is not None
+    await service.check(
+        session_id,
+        member_id,
+        body.direction,
+        recorded_by=principal.subject,
+        method=method,
+        now=now,
+        uow=uow,
+    )
+    return await _attendance(session_id, uow=uow)
+
+
+@router.get(
+    "/{session_id}/check-in-code",
+    operation_id="sessions-check-in-code",
+    summary="My check-in code for a session",
+    description="A member's own signed code for this session (valid 12 hours), to show as "
+    "a QR code. Only for members who sit.",
+    response_model=s.CheckInCode,
+    responses=problem_responses(401, 403, 404),
+)
+async def check_in_code(
+    session_id: SessionId,
+    request: Request,
+    response: Response,
+    principal: Annotated[Principal, Depends(member)],
+    uow: ReadTx,
+) -> s.CheckInCode:
+    row = await service.get(session_id, uow=uow)
+    now = _now()
+    if not await records.Roster(uow).sits(row.assembly_id, principal.subject, now.date()):
+        raise Forbidden("Only sitting members have a check-in code.", slug="not-sitting")
+    response.headers["Cache-Control"] = "no-store"
+    code = service.check_in_code(_secret(request), session_id, principal.subject, now=now)
+    hours = int(service.CODE_LIFETIME.total_seconds() // 3600)
+    return s.CheckInCode(session_id=session_id, code=code, expires_in_hours=hours)
+
+
+@router.get(
+    "/{session_id}/minutes",
+    operation_id="sessions-minutes",
+    summary="The minutes, drawn up from the record",
+    description="Attendance, agenda items, amendments and votes with their bases, "
+    "thresholds and rules, as Markdown in Italian (`lang=it`) or English; a draft until "
+    "the session closes. The next plenary approves them.",
+    response_class=PlainTextResponse,
+    responses={
+        200: {"content": {"text/markdown": {}}, "description": "The minutes."},
+        **problem_responses(401, 403, 404, 422),
+    },
+)
+async def minutes(
+    session_id: SessionId,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+    lang: Annotated[Literal["it", "en"], Query(description="The language.")] = "it",
+) -> Response:
+    body = await documents.minutes(session_id, lang, now=_now(), uow=uow)
+    return Response(body, media_type="text/markdown; charset=utf-8")

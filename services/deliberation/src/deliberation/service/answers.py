@@ -1,0 +1,46 @@
+"""The Comune's answers, as the responses service publishes them, shown on the proposal."""
+
+from __future__ import annotations
+
+from common.contracts.responses import ImplementationUpdated, ResponsePublished
+from common.db import UnitOfWork
+from common.errors import PermanentEventError
+from common.events.contracts import handles
+from common.events.envelope import Event
+from deliberation.adapters.repositories import Proposals
+
+
+@handles(ResponsePublished)
+async def on_response_published(data: ResponsePublished, event: Event, uow: UnitOfWork) -> None:
+    """The newest answer is shown; a follow-up answer (after a contested reply) replaces
+    it here, while responses keeps the history."""
+    proposal = await Proposals(uow).find(data.proposal_id, lock=True)
+    if proposal is None:
+        raise PermanentEventError("the answer names a proposal deliberation does not hold")
+    current = proposal.answer or {}
+    if current.get("published_at", "") > data.published_at.isoformat():
+        return  # an older answer, delivered late
+    await Proposals(uow).update(
+        proposal.id,
+        answer=data.model_dump(
+            mode="json", include={"case_id", "decision", "answer", "published_at"}
+        ),
+    )
+
+
+@handles(ImplementationUpdated)
+async def on_implementation_updated(
+    data: ImplementationUpdated, event: Event, uow: UnitOfWork
+) -> None:
+    proposal = await Proposals(uow).find(data.proposal_id, lock=True)
+    if proposal is None:
+        raise PermanentEventError("the update names a proposal deliberation does not hold")
+    current = proposal.implementation or {}
+    if current.get("updated_at", "") > data.updated_at.isoformat():
+        return
+    await Proposals(uow).update(
+        proposal.id,
+        implementation=data.model_dump(
+            mode="json", include={"case_id", "progress", "status", "updated_at"}
+        ),
+    )

@@ -1,0 +1,245 @@
+"""Proposals (recommendations): drafted by a working group, versioned, amended, voted.
+
+Every edit is a new version (who — a role and a member id, never a name —, when, why);
+an amendment targets one version and, once accepted by its vote, produces the next. The
+wording a final vote adopts is locked: its SHA-256 is recorded with the vote.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from common.db import UnitOfWork
+from common.errors import Invalid
+from common.http.etag import check_if_match
+from common.http.pagination import PageParams
+from common.texts import Text
+from deliberation.adapters.repositories import (
+    Amendment,
+    Amendments,
+    PacActions,
+    Proposal,
+    Proposals,
+    ProposalVersion,
+    ProposalVersions,
+    WorkingGroups,
+)
+from deliberation.domain import proposals as text
+
+
+def content_of(version: ProposalVersion) -> text.Content:
+    return text.Content(
+        title=Text(**version.title),
+        paragraphs=tuple(Text(**p) for p in version.paragraphs),
+        rationale=Text(**version.rationale),
+    )
+
+
+def stored(content: text.Content) -> dict[str, Any]:
+    """A wording as the versions table keeps it."""
+    return {
+        "title": content.title.model_dump(),
+        "paragraphs": [p.model_dump() for p in content.paragraphs],
+        "rationale": content.rationale.model_dump(),
+    }
+
+
+def change_of(
+    target_version: int, operation: str, paragraph: int | None, content: dict[str, Any]
+) -> text.Amendment:
+    """An amendment as stored (or as asked for) as the domain's change to its target."""
+    change: text.Change
+    if operation == "whole":
+        change = text.Whole(
+            text.Content(
+                title=Text(**content["title"]),
+                paragraphs=tuple(Text(**p) for p in content["paragraphs"]),
+                rationale=Text(**content["rationale"]),
+            )
+        )
+    elif paragraph is None:
+        raise Invalid(f"{operation} names a paragraph.", slug="no-such-paragraph")
+    elif operation == "replace":
+        change = text.Replace(paragraph, Text(**content["text"]))
+    elif operation == "insert":
+        change = text.Insert(paragraph, Text(**content["text"]))
+    else:
+        change = text.Delete(paragraph)
+    return text.Amendment(target_version=target_version, changes=(change,))
+
+
+def _change(amendment: Amendment) -> text.Amendment:
+    return change_of(
+        amendment.target_version, amendment.operation, amendment.paragraph, amendment.content
+    )
+
+
+async def _check_codes(codes: list[str], *, uow: UnitOfWork) -> None:
+    if not codes:
+        raise Invalid("A proposal is linked to at least one PAC action.", slug="no-pac-action")
+    unknown = await PacActions(uow).unknown(codes)
+    if unknown:
+        raise Invalid(f"Unknown PAC actions: {', '.join(unknown)}.", slug="unknown-pac-action")
+
+
+async def draft(
+    working_group_id: uuid.UUID,
+    pac_codes: list[str],
+    content: text.Content,
+    *,
+    author: tuple[str, str],
+    uow: UnitOfWork,
+) -> tuple[Proposal, ProposalVersion]:
+    group = await WorkingGroups(uow).get(working_group_id)
+    await _check_codes(pac_codes, uow=uow)
+    proposal = await Proposals(uow).add(
+        id=uuid.uuid4(),
+        assembly_id=group.assembly_id,
+        working_group_id=working_group_id,
+        state=text.DRAFT,
+        pac_codes=sorted(set(pac_codes)),
+        current_version=1,
+        version=1,
+    )
+    first = await _add_version(proposal.id, 1, content, author, "first draft", None, uow=uow)
+    return proposal, first
+
+
+async def _add_version(
+    proposal_id: uuid.UUID,
+    number: int,
+    content: text.Content,
+    author: tuple[str, str],
+    reason: str,
+    amendment_id: uuid.UUID | None,
+    *,
+    uow: UnitOfWork,
+) -> ProposalVersion:
+    role, member_id = author
+    return await ProposalVersions(uow).add(
+        proposal_id=proposal_id,
+        number=number,
+        **stored(content),
+        sha256=text.sha256_of(content),
+        author_role=role,
+        author_id=member_id,
+        reason=reason,
+        amendment_id=amendment_id,
+    )
+
+
+async def get(proposal_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Proposal, ProposalVersion]:
+    proposal = await Proposals(uow).get(proposal_id)
+    return proposal, await ProposalVersions(uow).number(proposal_id, proposal.current_version)
+
+
+async def listed(
+    params: PageParams, *, uow: UnitOfWork
+) -> tuple[list[tuple[Proposal, ProposalVersion]], str | None]:
+    rows, token = await Proposals(uow).page(params)
+    versions = ProposalVersions(uow)
+    return [(r, await versions.number(r.id, r.current_version)) for r in rows], token
+
+
+async def revise(
+    proposal_id: uuid.UUID,
+    content: text.Content,
+    *,
+    reason: str,
+    author: tuple[str, str],
+    if_match: str | None,
+    uow: UnitOfWork,
+) -> tuple[Proposal, ProposalVersion]:
+    """A new version by the working group, while the proposal is a draft."""
+    proposal = await Proposals(uow).get(proposal_id, lock=True)
+    check_if_match(if_match, version=proposal.version)
+    text.check_editable(proposal.state)
+    current = await ProposalVersions(uow).number(proposal_id, proposal.current_version)
+    text.check_changed(content_of(current), content)
+    number = proposal.current_version + 1
+    added = await _add_version(proposal_id, number, content, author, reason, None, uow=uow)
+    moved = await Proposals(uow).update(
+        proposal_id, current_version=number, version=proposal.version + 1
+    )
+    return moved, added
+
+
+async def move(
+    proposal_id: uuid.UUID, target: str, *, if_match: str | None, uow: UnitOfWork
+) -> Proposal:
+    """Submit or withdraw (votes move a proposal on from there)."""
+    proposal = await Proposals(uow).get(proposal_id, lock=True)
+    check_if_match(if_match, version=proposal.version)
+    state = text.transition(proposal.state, target)
+    return await Proposals(uow).update(proposal_id, state=state, version=proposal.version + 1)
+
+
+async def versions(proposal_id: uuid.UUID, *, uow: UnitOfWork) -> list[ProposalVersion]:
+    await Proposals(uow).get(proposal_id)
+    return await ProposalVersions(uow).of(proposal_id)
+
+
+async def amendments_of(proposal_id: uuid.UUID, *, uow: UnitOfWork) -> list[Amendment]:
+    await Proposals(uow).get(proposal_id)
+    return await Amendments(uow).of(proposal_id)
+
+
+async def compare_versions(
+    proposal_id: uuid.UUID, a: int, b: int, *, uow: UnitOfWork
+) -> tuple[ProposalVersion, ProposalVersion, list[text.ParagraphDiff]]:
+    found = ProposalVersions(uow)
+    first, second = await found.number(proposal_id, a), await found.number(proposal_id, b)
+    return first, second, text.compare(content_of(first), content_of(second))
+
+
+# -- amendments --------------------------------------------------------------------------
+
+
+async def amend(
+    proposal_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    author: tuple[str, str],
+    uow: UnitOfWork,
+) -> Amendment:
+    """An amendment to the current version of a submitted proposal, checked against it."""
+    proposal = await Proposals(uow).get(proposal_id)
+    text.check_amendable(proposal.state)
+    role, member_id = author
+    change = change_of(
+        values["target_version"], values["operation"], values["paragraph"], values["content"]
+    )
+    text.check_target(change, proposal.current_version)
+    target = await ProposalVersions(uow).number(proposal_id, proposal.current_version)
+    text.apply(content_of(target), change)  # refuses a paragraph the text does not have
+    return await Amendments(uow).add(
+        id=uuid.uuid4(),
+        proposal_id=proposal_id,
+        state="proposed",
+        author_role=role,
+        author_id=member_id,
+        version=1,
+        **values,
+    )
+
+
+async def merge(amendment: Amendment, *, author: tuple[str, str], uow: UnitOfWork) -> int:
+    """An accepted amendment makes the proposal's next version; its number."""
+    proposal = await Proposals(uow).get(amendment.proposal_id, lock=True)
+    change = _change(amendment)
+    text.check_target(change, proposal.current_version)
+    current = await ProposalVersions(uow).number(proposal.id, proposal.current_version)
+    content = text.apply(content_of(current), change)
+    number = proposal.current_version + 1
+    await _add_version(
+        proposal.id,
+        number,
+        content,
+        author,
+        f"amendment {amendment.id} accepted",
+        amendment.id,
+        uow=uow,
+    )
+    await Proposals(uow).update(proposal.id, current_version=number, version=proposal.version + 1)
+    return number

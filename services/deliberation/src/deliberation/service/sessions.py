@@ -1,0 +1,282 @@
+"""Sessions (plenaries and working-group meetings) and who attends them, by time.
+
+Presence is computed from the check-ins and check-outs as they happened, never typed in;
+the quorum from presence and the assembly's rules. A member checks in through a
+facilitator or operator, or with their own per-session code: a signed token they fetch
+with their ``member`` token and that the facilitator's scanner posts.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from common.contracts.deliberation import AttendanceRecorded, Attended
+from common.dates import MILAN
+from common.db import UnitOfWork
+from common.errors import Conflict, Forbidden, Invalid
+from common.http.etag import check_if_match
+from common.http.pagination import PageParams
+from deliberation.adapters.repositories import (
+    Attendance,
+    PacActions,
+    Presence,
+    Proposals,
+    Roster,
+    Session,
+    Sessions,
+    WorkingGroups,
+)
+from deliberation.domain import attendance as presence
+from deliberation.domain import sessions as calendar
+from deliberation.domain import votes as majority
+from deliberation.service.roster import rules_of
+
+
+async def schedule(values: dict[str, Any], *, uow: UnitOfWork) -> Session:
+    await rules_of(values["assembly_id"], uow=uow)  # a known assembly
+    if values["kind"] == "working_group":
+        if values.get("working_group_id") is None:
+            raise Invalid("A working-group meeting names its working group.", slug="no-group")
+        group = await WorkingGroups(uow).get(values["working_group_id"])
+        if group.assembly_id != values["assembly_id"]:
+            raise Invalid("The working group belongs to another assembly.", slug="other-assembly")
+    elif values.get("working_group_id") is not None:
+        raise Invalid("A plenary belongs to no working group.", slug="plenary-with-group")
+    await _check_agenda(values["agenda"], uow=uow)
+    return await Sessions(uow).add(id=uuid.uuid4(), state="scheduled", version=1, **values)
+
+
+async def _check_agenda(agenda: list[dict[str, Any]], *, uow: UnitOfWork) -> None:
+    codes = sorted({c for item in agenda for c in item.get("pac_codes", [])})
+    unknown = await PacActions(uow).unknown(codes)
+    if unknown:
+        raise Invalid(f"Unknown PAC actions: {', '.join(unknown)}.", slug="unknown-pac-action")
+    for item in agenda:
+        for proposal_id in item.get("proposal_ids", []):
+            await Proposals(uow).get(uuid.UUID(str(proposal_id)))
+
+
+async def get(session_id: uuid.UUID, *, uow: UnitOfWork) -> Session:
+    return await Sessions(uow).get(session_id)
+
+
+async def listed(
+    params: PageParams, assembly_id: uuid.UUID | None, *, uow: UnitOfWork
+) -> tuple[list[Session], str | None]:
+    return await Sessions(uow).listed(params, assembly_id=assembly_id, public=False)
+
+
+async def move(
+    session_id: uuid.UUID,
+    target: str,
+    *,
+    if_match: str | None,
+    reason: str | None,
+    now: datetime,
+    uow: UnitOfWork,
+) -> Session:
+    """Open, close or cancel a session. Closing checks everyone out at the close, closes
+    no vote that is still open (that is refused), and publishes the attendance."""
+    session = await Sessions(uow).get(session_id, lock=True)
+    check_if_match(if_match, version=session.version)
+    state = calendar.transition(session.state, target)
+    values: dict[str, Any] = {"state": state, "version": session.version + 1}
+    if target == "open":
+        values["opened_at"] = now
+    elif target == "cancelled":
+        if not reason:
+            raise Invalid("Say why the session is cancelled.", slug="reason-required")
+        values["cancel_reason"] = reason
+    elif target == "closed":
+        from deliberation.adapters.repositories import Votes
+
+        if await Votes(uow).open_in(session_id):
+            raise Conflict("Close the session's open votes first.", slug="votes-open")
+        values["closed_at"] = now
+    moved = await Sessions(uow).update(session_id, **values)
+    if target == "closed":
+        await _publish_attendance(moved, uow=uow)
+    return moved
+
+
+# -- attendance --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stay:
+    member_id: str
+    first_in: datetime
+    last_out: datetime | None  # None: still in
+    minutes: int
+
+
+def _checks(events: list[Presence]) -> list[presence.Check]:
+    return [presence.Check(e.member_id, e.at, presence.Kind(e.direction)) for e in events]
+
+
+def stays(events: list[Presence], *, start: datetime, until: datetime) -> list[Stay]:
+    """Each member's time present within the session, from their check-ins and
+    check-outs (an interval still open ends at ``until``)."""
+    checks = _checks(events)
+    inside = presence.present_at(checks, until)
+    found = []
+    for member_id, spent in presence.attendance(checks, start, until).items():
+        if not spent.intervals:
+            continue
+        last = None if member_id in inside else spent.intervals[-1].end
+        found.append(Stay(member_id, spent.intervals[0].start, last, spent.minutes))
+    return sorted(found, key=lambda s: s.member_id)
+
+
+async def present_now(session_id: uuid.UUID, *, now: datetime, uow: UnitOfWork) -> list[str]:
+    """Who is checked in at ``now``: the entitled, when a vote opens."""
+    events = await Attendance(uow).of_session(session_id)
+    return sorted(presence.present_at(_checks(events), now))
+
+
+async def check(
+    session_id: uuid.UUID,
+    member_id: str,
+    direction: str,
+    *,
+    recorded_by: str,
+    method: str,
+    now: datetime,
+    uow: UnitOfWork,
+) -> Presence:
+    session = await Sessions(uow).get(session_id, lock=True)  # one record at a time
+    calendar.require_open(session.state, f"check {direction}")
+    if direction == "in":
+        sits = await Roster(uow).sits(session.assembly_id, member_id, _day(now))
+        if not sits:
+            raise Conflict(
+                f"Member {member_id} does not sit in this assembly today.", slug="not-sitting"
+            )
+    events = await Attendance(uow).of_session(session_id)
+    presence.check(_checks(events), presence.Check(member_id, now, presence.Kind(direction)))
+    return await Attendance(uow).add(
+        session_id=session_id,
+        member_id=member_id,
+        direction=direction,
+        at=now,
+        recorded_by=recorded_by,
+        method=method,
+    )
+
+
+def _day(now: datetime) -> Any:
+    return now.astimezone(MILAN).date()
+
+
+@dataclass(frozen=True)
+class Quorum:
+    present: int
+    sitting: int
+    needed: int
+    reached: bool
+    rule: str
+
+
+async def quorum(session: Session, *, now: datetime, uow: UnitOfWork) -> Quorum:
+    """More than half of the sitting members, by default; the assembly's rules say."""
+    rules = await rules_of(session.assembly_id, uow=uow)
+    rule = majority.QuorumRule(
+        numerator=rules.quorum_numerator,
+        denominator=rules.quorum_denominator,
+        strict=rules.quorum_strict,
+    )
+    sitting = len(await Roster(uow).sitting(session.assembly_id, _day(now)))
+    here = len(await present_now(session.id, now=now, uow=uow))
+    return Quorum(
+        present=here,
+        sitting=sitting,
+        needed=majority.quorum_needed(sitting, rule),
+        reached=majority.quorum(min(here, sitting), sitting, rule),
+        rule=rule.describe(),
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceNow:
+    present: list[str]
+    stays: list[Stay]
+    quorum: Quorum
+
+
+async def attendance_of(session_id: uuid.UUID, *, now: datetime, uow: UnitOfWork) -> AttendanceNow:
+    """Who is present, each member's time so far (or in all, once closed), the quorum."""
+    session = await Sessions(uow).get(session_id)
+    events = await Attendance(uow).of_session(session_id)
+    until = session.closed_at or now
+    start = session.opened_at or until
+    return AttendanceNow(
+        present=sorted(presence.present_at(_checks(events), until)),
+        stays=stays(events, start=start, until=until),
+        quorum=await quorum(session, now=until, uow=uow),
+    )
+
+
+async def _publish_attendance(session: Session, *, uow: UnitOfWork) -> None:
+    assert session.opened_at is not None
+    assert session.closed_at is not None
+    events = await Attendance(uow).of_session(session.id)
+    found = stays(events, start=session.opened_at, until=session.closed_at)
+    uow.emit(
+        AttendanceRecorded(
+            session_id=session.id,
+            assembly_id=session.assembly_id,
+            kind=session.kind,
+            held_on=_day(session.opened_at),
+            opened_at=session.opened_at,
+            closed_at=session.closed_at,
+            attended=[
+                Attended(
+                    member_id=s.member_id,
+                    minutes=s.minutes,
+                    first_in=s.first_in,
+                    last_out=s.last_out or session.closed_at,
+                )
+                for s in found
+            ],
+        ),
+        subject=f"session/{session.id}",
+    )
+
+
+# -- check-in codes ----------------------------------------------------------------------
+
+CODE_LIFETIME = timedelta(hours=12)
+
+
+def check_in_code(secret: bytes, session_id: uuid.UUID, member_id: str, *, now: datetime) -> str:
+    """A member's code for one session: their id, an expiry and an HMAC over both and the
+    session; unguessable, and useless for another session or member."""
+    expires = int((now + CODE_LIFETIME).timestamp())
+    body = f"{member_id}|{expires}"
+    mac = _mac(secret, session_id, body)
+    return base64.urlsafe_b64encode(f"{body}|{mac}".encode()).decode().rstrip("=")
+
+
+def read_check_in_code(secret: bytes, session_id: uuid.UUID, code: str, *, now: datetime) -> str:
+    """The member a code is for, or a 403 for a code that is forged, expired or another
+    session's."""
+    try:
+        raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4)).decode()
+        member_id, expires, mac = raw.rsplit("|", 2)
+        valid = hmac.compare_digest(mac, _mac(secret, session_id, f"{member_id}|{expires}"))
+        fresh = int(expires) >= now.timestamp()
+    except (ValueError, UnicodeDecodeError):
+        valid = fresh = False
+    if not (valid and fresh):
+        raise Forbidden("The check-in code is not valid for this session.", slug="invalid-code")
+    return member_id
+
+
+def _mac(secret: bytes, session_id: uuid.UUID, body: str) -> str:
+    return hmac.new(secret, f"{session_id}|{body}".encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,483 @@
+"""A plenary through the API: the roster from membership's events, attendance by time, a
+proposal with versions and an amendment, votes by tally and by secret ballot, and what
+the public sees."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import asyncpg
+import nats
+
+from common.contracts.membership import (
+    AssemblyConfigured,
+    MemberActivated,
+    MemberWithdrew,
+    Rotation,
+)
+from common.events.contracts import Contract
+from common.events.envelope import Event
+from common.events.streams import ensure_stream
+from devstack.pytest_plugin import auth_header, eventually
+
+OPERATOR = auth_header("operator")
+FACILITATOR = auth_header("facilitator")
+TEXT = {"it": "Testo", "en": "Text"}
+
+
+def member(member_id: str) -> dict[str, str]:
+    return auth_header("member", subject=member_id)
+
+
+async def publish(url: str, *contracts: Contract) -> None:
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, "membership")
+        for data in contracts:
+            event = Event(source="/membership", type=data.TYPE, data=data.model_dump(mode="json"))
+            await js.publish(
+                event.type, event.model_dump_json().encode(), headers={"Nats-Msg-Id": str(event.id)}
+            )
+    finally:
+        await nc.close()
+
+
+async def seat(client, nats_url: str, count: int) -> tuple[str, list[str]]:
+    """An assembly whose ``count`` members sit today (and one who withdrew)."""
+    assembly = uuid.uuid4()
+    today = date.today()
+    members = [f"m{i:03d}" for i in range(count)]
+    events: list[Contract] = [
+        AssemblyConfigured(
+            assembly_id=assembly,
+            version=1,
+            seats=90,
+            min_age=16,
+            rotation=Rotation(cohort_size=90),
+        )
+    ]
+    round_id = uuid.uuid4()
+    for m in [*members, "gone"]:
+        events.append(
+            MemberActivated(
+                round_id=round_id,
+                respondent_id=m,
+                assembly_id=assembly,
+                term_starts_on=today - timedelta(days=30),
+                term_ends_on=today + timedelta(days=300),
+            )
+        )
+    events.append(MemberWithdrew(round_id=round_id, respondent_id="gone"))
+    await publish(nats_url, *events)
+
+    async def seated() -> bool:
+        found = await client.get(f"/v1/assemblies/{assembly}/sitting", headers=OPERATOR)
+        return found.status_code == 200 and found.json()["members"] == members
+
+    await eventually(seated)
+    return str(assembly), members
+
+
+async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
+    start_service, nats_server, service_urls
+):
+    _, client = await start_service("deliberation")
+    assembly, members = await seat(client, nats_server.url, 62)
+    rules = await client.get(f"/v1/assemblies/{assembly}/rules", headers=OPERATOR)
+    assert rules.json()["majority_numerator"] == 2
+    assert rules.json()["majority_base"] == "present"
+    for code in ("4.2.1", "1.3.1"):
+        added = await client.post(
+            "/v1/pac-actions", json={"code": code, "title": TEXT}, headers=OPERATOR
+        )
+        assert added.status_code == 201
+
+    # A working group of sitting members only.
+    group_body = {"assembly_id": assembly, "name": TEXT, "ambito": 4, "pac_codes": ["4.2.1"]}
+    refused = await client.post(
+        "/v1/working-groups", json={**group_body, "members": ["gone"]}, headers=OPERATOR
+    )
+    assert refused.status_code == 422
+    assert refused.json()["type"].endswith(":not-sitting")
+    group = await client.post(
+        "/v1/working-groups", json={**group_body, "members": members[:3]}, headers=OPERATOR
+    )
+    assert group.status_code == 201, group.text
+
+    # A proposal, drafted by a member of the group, in two versions.
+    wording = {
+        "title": {"it": "Zone 30", "en": "30 km/h zones"},
+        "paragraphs": [{"it": "Primo.", "en": "First."}, {"it": "Secondo.", "en": "Second."}],
+        "rationale": {"it": "Sicurezza.", "en": "Safety."},
+    }
+    unknown = await client.post(
+        "/v1/proposals",
+        json={**wording, "working_group_id": group.json()["id"], "pac_codes": ["9.9.9"]},
+        headers=member(members[0]),
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["type"].endswith(":unknown-pac-action")
+    outsider = await client.post(
+        "/v1/proposals",
+        json={**wording, "working_group_id": group.json()["id"], "pac_codes": ["4.2.1"]},
+        headers=member(members[10]),
+    )
+    assert outsider.status_code == 403
+    drafted = await client.post(
+        "/v1/proposals",
+        json={**wording, "working_group_id": group.json()["id"], "pac_codes": ["4.2.1", "1.3.1"]},
+        headers=member(members[0]),
+    )
+    assert drafted.status_code == 201, drafted.text
+    proposal = drafted.json()
+    pid = proposal["id"]
+    assert proposal["current"]["author_role"] == "member"
+    assert proposal["current"]["author_id"] == members[0]
+    second = {**wording, "paragraphs": [*wording["paragraphs"], {"it": "Terzo.", "en": "Third."}]}
+    stale = await client.post(
+        f"/v1/proposals/{pid}/versions",
+        json={**second, "reason": "a third point"},
+        headers={**member(members[1]), "If-Match": '"7"'},
+    )
+    assert stale.status_code == 412
+    revised = await client.post(
+        f"/v1/proposals/{pid}/versions",
+        json={**second, "reason": "a third point"},
+        headers={**member(members[1]), "If-Match": '"1"'},
+    )
+    assert revised.status_code == 201
+    assert revised.json()["number"] == 2
+    diff = await client.get(
+        f"/v1/proposals/{pid}/versions/compare", params={"from": 1, "to": 2}, headers=OPERATOR
+    )
+    changes = [c for c in diff.json()["paragraphs"] if c["op"] != "equal"]
+    assert [(c["op"], c["paragraph_to"]) for c in changes] == [("insert", 3)]
+    submitted = await client.post(
+        f"/v1/proposals/{pid}/state",
+        json={"to": "submitted"},
+        headers={**OPERATOR, "If-Match": revised.headers["etag"]},
+    )
+    assert submitted.status_code == 200, submitted.text
+
+    # A plenary: 60 check in, one who does not sit is refused, one leaves before the vote.
+    plenary = await client.post(
+        "/v1/sessions",
+        json={
+            "assembly_id": assembly,
+            "kind": "plenary",
+            "title": TEXT,
+            "starts_at": "2027-03-14T09:30:00+01:00",
+            "ends_at": "2027-03-14T13:00:00+01:00",
+            "place": "Palazzo Marino",
+            "agenda": [{"title": TEXT, "pac_codes": ["4.2.1"], "proposal_ids": [pid]}],
+        },
+        headers=FACILITATOR,
+    )
+    assert plenary.status_code == 201, plenary.text
+    sid = plenary.json()["id"]
+    early = await client.post(
+        f"/v1/sessions/{sid}/attendance", json={"member_id": members[0]}, headers=FACILITATOR
+    )
+    assert early.status_code == 409
+    assert early.json()["type"].endswith(":session-not-open")
+    opened = await client.post(
+        f"/v1/sessions/{sid}/state",
+        json={"to": "open"},
+        headers={**FACILITATOR, "If-Match": '"1"'},
+    )
+    assert opened.status_code == 200, opened.text
+    for m in members[:59]:
+        checked = await client.post(
+            f"/v1/sessions/{sid}/attendance", json={"member_id": m}, headers=FACILITATOR
+        )
+        assert checked.status_code == 200, checked.text
+    code = await client.get(f"/v1/sessions/{sid}/check-in-code", headers=member(members[59]))
+    assert code.status_code == 200
+    by_code = await client.post(
+        f"/v1/sessions/{sid}/attendance", json={"code": code.json()["code"]}, headers=FACILITATOR
+    )
+    assert by_code.status_code == 200
+    assert members[59] in by_code.json()["present"]
+    forged = await client.post(
+        f"/v1/sessions/{sid}/attendance",
+        json={"code": code.json()["code"][:-3] + "AAA"},
+        headers=FACILITATOR,
+    )
+    assert forged.status_code == 403
+    stranger = await client.post(
+        f"/v1/sessions/{sid}/attendance", json={"member_id": "gone"}, headers=FACILITATOR
+    )
+    assert stranger.status_code == 409
+    assert stranger.json()["type"].endswith(":not-sitting")
+    twice = await client.post(
+        f"/v1/sessions/{sid}/attendance", json={"member_id": members[0]}, headers=FACILITATOR
+    )
+    assert twice.status_code == 409
+    left = await client.post(
+        f"/v1/sessions/{sid}/attendance",
+        json={"member_id": members[59], "direction": "out"},
+        headers=FACILITATOR,
+    )
+    attendance = left.json()
+    assert len(attendance["present"]) == 59
+    assert attendance["quorum"] == {
+        "present": 59,
+        "sitting": 62,
+        "needed": 32,
+        "reached": True,
+        "rule": "more than half of the sitting members",
+    }
+
+    # An amendment to paragraph 2, voted by show of hands and merged.
+    amendment = await client.post(
+        f"/v1/proposals/{pid}/amendments",
+        json={
+            "target_version": 2,
+            "operation": "replace",
+            "paragraph": 2,
+            "text": {"it": "Secondo, meglio.", "en": "Second, better."},
+            "rationale": TEXT,
+        },
+        headers=member(members[2]),
+    )
+    assert amendment.status_code == 201, amendment.text
+    early_final = await client.post(
+        "/v1/votes",
+        json={"session_id": sid, "proposal_id": pid, "subject": "final_text", "method": "tally"},
+        headers=FACILITATOR,
+    )
+    assert early_final.status_code == 409
+    assert early_final.json()["type"].endswith(":amendments-pending")
+    on_amendment = await client.post(
+        "/v1/votes",
+        json={
+            "session_id": sid,
+            "proposal_id": pid,
+            "subject": "amendment",
+            "amendment_id": amendment.json()["id"],
+            "method": "tally",
+        },
+        headers=FACILITATOR,
+    )
+    assert on_amendment.status_code == 201, on_amendment.text
+    vote = on_amendment.json()
+    assert vote["entitled"] == 59
+    too_many = await client.put(
+        f"/v1/votes/{vote['id']}/tally",
+        json={"yes": 50, "no": 10, "abstain": 0},
+        headers={**FACILITATOR, "If-Match": '"1"'},
+    )
+    assert too_many.status_code == 422
+    assert too_many.json()["type"].endswith(":tally-exceeds-entitled")
+    counted = await client.put(
+        f"/v1/votes/{vote['id']}/tally",
+        json={"yes": 45, "no": 10, "abstain": 4},
+        headers={**FACILITATOR, "If-Match": '"1"'},
+    )
+    assert counted.status_code == 200, counted.text
+    closed = await client.post(
+        f"/v1/votes/{vote['id']}/close", headers={**FACILITATOR, "If-Match": '"2"'}
+    )
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["result"]["adopted"] is True
+    versions = (await client.get(f"/v1/proposals/{pid}/versions", headers=OPERATOR)).json()
+    assert [v["number"] for v in versions] == [1, 2, 3]
+    assert versions[2]["paragraphs"][1]["en"] == "Second, better."
+    assert versions[2]["amendment_id"] == amendment.json()["id"]
+    locked = await client.post(
+        f"/v1/proposals/{pid}/amendments",
+        json={"target_version": 2, "operation": "delete", "paragraph": 1, "rationale": TEXT},
+        headers=member(members[2]),
+    )
+    assert locked.status_code == 409
+    assert locked.json()["type"].endswith(":stale-version")
+
+    # The final vote by secret ballot: 40 yes, 15 no, 4 abstain of 59 present.
+    final = await client.post(
+        "/v1/votes",
+        json={
+            "session_id": sid,
+            "proposal_id": pid,
+            "subject": "final_text",
+            "method": "secret_ballot",
+        },
+        headers=FACILITATOR,
+    )
+    assert final.status_code == 201, final.text
+    fid = final.json()["id"]
+    choices = ["yes"] * 40 + ["no"] * 15 + ["abstain"] * 4
+    for m, choice in zip(members[:59], choices, strict=True):
+        cast = await client.post(
+            f"/v1/votes/{fid}/ballots",
+            json={"choice": choice},
+            headers={**member(m), "Idempotency-Key": f"ballot-{m}"},
+        )
+        assert cast.status_code == 202, cast.text
+        assert cast.json() == {"received": True}
+    again = await client.post(
+        f"/v1/votes/{fid}/ballots", json={"choice": "no"}, headers=member(members[0])
+    )
+    assert again.status_code == 409
+    assert again.json()["type"].endswith(":already-voted")
+    absent = await client.post(
+        f"/v1/votes/{fid}/ballots", json={"choice": "yes"}, headers=member(members[59])
+    )
+    assert absent.status_code == 409
+    assert absent.json()["type"].endswith(":not-entitled")
+    result = await client.post(f"/v1/votes/{fid}/close", headers={**FACILITATOR, "If-Match": '"1"'})
+    assert result.status_code == 200, result.text
+    assert result.json()["result"] == {
+        "yes": 40,
+        "no": 15,
+        "abstain": 4,
+        "not_voted": 0,
+        "entitled": 59,
+        "base": 59,
+        "threshold": 40,
+        "adopted": True,
+        "rule": "2/3 of present",
+        "rule_version": 1,
+    }
+    late = await client.post(
+        f"/v1/votes/{fid}/ballots", json={"choice": "yes"}, headers=member(members[58])
+    )
+    assert late.status_code == 409
+    assert late.json()["type"].endswith(":vote-closed")
+    adopted = (await client.get(f"/v1/proposals/{pid}", headers=OPERATOR)).json()
+    assert adopted["state"] == "adopted"
+    assert adopted["adopted_sha256"] == versions[2]["sha256"]
+
+    # Nothing links a secret ballot to a member, in any table of the service.
+    db = await asyncpg.connect(service_urls["deliberation"].replace("+asyncpg", ""))
+    try:
+        assert (
+            await db.fetchval(
+                "SELECT count(*) FROM vote_ballots WHERE vote_id = $1", uuid.UUID(fid)
+            )
+            == 0
+        )
+        assert (
+            await db.fetchval("SELECT count(*) FROM vote_voters WHERE vote_id = $1", uuid.UUID(fid))
+            == 59
+        )
+        assert await db.fetchval("SELECT count(*) FROM idempotency_keys") == 0
+        xmins = await db.fetchval(
+            "SELECT count(DISTINCT xmin::text) FROM vote_voters WHERE vote_id = $1", uuid.UUID(fid)
+        )
+        assert xmins == 1  # all written again at the close, in one transaction
+        published = await db.fetch("SELECT type, envelope FROM outbox ORDER BY seq")
+    finally:
+        await db.close()
+    adoption = [e for t, e in published if t == "deliberation.proposal.adopted.v1"]
+    assert len(adoption) == 1
+
+    # The session closes; its attendance is published, with minutes present per member.
+    closing = await client.post(
+        f"/v1/sessions/{sid}/state",
+        json={"to": "closed"},
+        headers={**FACILITATOR, "If-Match": '"2"'},
+    )
+    assert closing.status_code == 200, closing.text
+    db = await asyncpg.connect(service_urls["deliberation"].replace("+asyncpg", ""))
+    try:
+        recorded = await db.fetch(
+            "SELECT envelope FROM outbox WHERE type = 'deliberation.attendance.recorded.v1'"
+        )
+    finally:
+        await db.close()
+    assert len(recorded) == 1
+    after = await client.post(
+        f"/v1/sessions/{sid}/attendance", json={"member_id": members[0]}, headers=FACILITATOR
+    )
+    assert after.status_code == 409
+
+    # The minutes, in both languages, with the tallies and their bases.
+    verbale = await client.get(
+        f"/v1/sessions/{sid}/minutes", params={"lang": "it"}, headers=OPERATOR
+    )
+    assert verbale.status_code == 200, verbale.text
+    assert verbale.headers["content-type"].startswith("text/markdown")
+    assert "Favorevoli" in verbale.text
+    assert "40" in verbale.text
+    assert "Soglia" in verbale.text
+    english = await client.get(
+        f"/v1/sessions/{sid}/minutes", params={"lang": "en"}, headers=OPERATOR
+    )
+    assert "Threshold" in english.text or "threshold" in english.text
+
+    # The public sees counts and numbers, never a member id.
+    public = await client.get(f"/public/v1/proposals/{pid}")
+    assert public.status_code == 200
+    body = public.text
+    assert not any(f'"{m}"' in body for m in members[3:])
+    assert public.json()["votes"][-1]["result"]["threshold"] == 40
+    sessions = (await client.get("/public/v1/sessions")).json()["items"]
+    assert sessions[0]["attendance"]["attended"] == 60
+    assert "m0" not in (await client.get(f"/public/v1/votes/{fid}")).text
+
+
+async def test_without_quorum_no_vote_opens(start_service, nats_server):
+    _, client = await start_service("deliberation")
+    assembly, members = await seat(client, nats_server.url, 30)
+    await client.post("/v1/pac-actions", json={"code": "4.2.1", "title": TEXT}, headers=OPERATOR)
+    group = await client.post(
+        "/v1/working-groups",
+        json={
+            "assembly_id": assembly,
+            "name": TEXT,
+            "pac_codes": ["4.2.1"],
+            "members": members[:2],
+        },
+        headers=OPERATOR,
+    )
+    drafted = await client.post(
+        "/v1/proposals",
+        json={
+            "working_group_id": group.json()["id"],
+            "pac_codes": ["4.2.1"],
+            "title": TEXT,
+            "paragraphs": [TEXT],
+            "rationale": TEXT,
+        },
+        headers=OPERATOR,
+    )
+    pid = drafted.json()["id"]
+    await client.post(
+        f"/v1/proposals/{pid}/state",
+        json={"to": "submitted"},
+        headers={**OPERATOR, "If-Match": '"1"'},
+    )
+    session = await client.post(
+        "/v1/sessions",
+        json={
+            "assembly_id": assembly,
+            "kind": "plenary",
+            "title": TEXT,
+            "starts_at": "2027-03-14T09:30:00+01:00",
+            "ends_at": "2027-03-14T13:00:00+01:00",
+            "online_url": "https://meet.example.org/plenaria",
+        },
+        headers=FACILITATOR,
+    )
+    sid = session.json()["id"]
+    await client.post(
+        f"/v1/sessions/{sid}/state", json={"to": "open"}, headers={**FACILITATOR, "If-Match": '"1"'}
+    )
+    for m in members[:15]:  # 15 of 30: not more than half
+        await client.post(
+            f"/v1/sessions/{sid}/attendance", json={"member_id": m}, headers=FACILITATOR
+        )
+    refused = await client.post(
+        "/v1/votes",
+        json={"session_id": sid, "proposal_id": pid, "subject": "final_text", "method": "tally"},
+        headers=FACILITATOR,
+    )
+    assert refused.status_code == 409, refused.text
+    problem = refused.json()
+    assert problem["type"].endswith(":no-quorum")
+    assert (problem["present"], problem["sitting"], problem["needed"]) == (15, 30, 16)
+    assert (await client.get(f"/v1/proposals/{pid}", headers=OPERATOR)).json()[
+        "state"
+    ] == "submitted"
