@@ -85,6 +85,18 @@ async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
 ):
     _, client = await start_service("deliberation")
     assembly, members = await seat(client, nats_server.url, 62)
+    proposed = await client.get(
+        f"/v1/assemblies/{assembly}/plenary-calendar",
+        params={"from": "2027-01-31", "until": "2027-04-30"},
+        headers=OPERATOR,
+    )
+    assert proposed.json()["dates"] == ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30"]
+    backwards = await client.get(
+        f"/v1/assemblies/{assembly}/plenary-calendar",
+        params={"from": "2027-04-30", "until": "2027-01-31"},
+        headers=OPERATOR,
+    )
+    assert backwards.status_code == 422
     rules = await client.get(f"/v1/assemblies/{assembly}/rules", headers=OPERATOR)
     assert rules.json()["majority_numerator"] == 2
     assert rules.json()["majority_base"] == "present"

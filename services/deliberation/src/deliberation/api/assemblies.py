@@ -79,3 +79,26 @@ async def set_rules(
     row = await service.set_rules(assembly_id, body.model_dump(), actor=principal.subject, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return s.Rules.model_validate(row, from_attributes=True)
+
+
+@router.get(
+    "/{assembly_id}/plenary-calendar",
+    operation_id="assemblies-plenary-calendar",
+    summary="The plenary dates the assembly's cadence proposes",
+    description="From `from`, every `plenary_every_months` months of the current rules "
+    "(monthly by default; the 2022–23 pilot met every two months), up to `until` (at most "
+    "five years). A proposal: sessions are scheduled with `POST /v1/sessions`.",
+    response_model=s.PlenaryCalendar,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def plenary_calendar(
+    assembly_id: AssemblyId,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+    from_: Annotated[IsoDate, Query(alias="from", description="The first plenary.")],
+    until: Annotated[IsoDate, Query(description="The last day to propose a plenary on.")],
+) -> s.PlenaryCalendar:
+    rules, dates = await service.plenary_calendar(assembly_id, from_, until, uow=uow)
+    return s.PlenaryCalendar(
+        assembly_id=assembly_id, every_months=rules.plenary_every_months, dates=dates
+    )

@@ -400,3 +400,9 @@ class Sitting(BaseModel):
     assembly_id: uuid.UUID
     on: date
     members: list[MemberId]
+
+
+class PlenaryCalendar(BaseModel):
+    assembly_id: uuid.UUID
+    every_months: int = Field(examples=[1])
+    dates: list[date] = Field(examples=[["2027-01-16", "2027-02-16"]])

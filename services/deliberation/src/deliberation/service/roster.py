@@ -20,6 +20,7 @@ from common.contracts.membership import (
 )
 from common.dates import MILAN
 from common.db import UnitOfWork
+from common.errors import Invalid
 from common.events.contracts import handles
 from common.events.envelope import Event
 from deliberation.adapters.repositories import (
@@ -29,6 +30,7 @@ from deliberation.adapters.repositories import (
     RosterMember,
     Rules,
 )
+from deliberation.domain import sessions as calendar
 
 #: The rules an assembly starts with: a quorum of more than half of the sitting members,
 #: adoption by two thirds of those present, a plenary every month (since 2024).
@@ -114,3 +116,12 @@ async def set_rules(
     return await AssemblyRules(uow).add(
         assembly_id=assembly_id, version=current.version + 1, set_by=actor, **values
     )
+
+
+async def plenary_calendar(
+    assembly_id: uuid.UUID, first: date, until: date, *, uow: UnitOfWork
+) -> tuple[Rules, list[date]]:
+    if until < first or (until - first).days > 5 * 366:
+        raise Invalid("`until` comes after `from`, within five years of it.", slug="invalid-period")
+    rules = await rules_of(assembly_id, uow=uow)
+    return rules, calendar.plenary_calendar(first, until, rules.plenary_every_months)
