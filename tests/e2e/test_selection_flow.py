@@ -305,6 +305,104 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
 
     assert await eventually(roster_agrees)
 
+    # the member attends a plenary; its attendance reaches membership's stipends ledger
+    rules = await membership.put(
+        f"/v1/assemblies/{assembly_id}/stipend-rules",
+        json={"per_session_cents": 4400, "min_minutes": 0, "term_threshold_percent": 70},
+        headers=OPERATOR,
+    )
+    assert rules.status_code == 200, rules.text
+    facilitator = auth_header("facilitator")
+    plenary = await deliberation.post(
+        "/v1/sessions",
+        json={
+            "assembly_id": assembly_id,
+            "kind": "plenary",
+            "title": {"it": "Plenaria", "en": "Plenary"},
+            "starts_at": f"{today}T09:30:00+01:00",
+            "ends_at": f"{today}T13:00:00+01:00",
+            "place": "Palazzo Marino",
+        },
+        headers=facilitator,
+    )
+    assert plenary.status_code == 201, plenary.text
+    sid = plenary.json()["id"]
+    await deliberation.post(
+        f"/v1/sessions/{sid}/state", json={"to": "open"}, headers={**facilitator, "If-Match": '"1"'}
+    )
+    checked = await deliberation.post(
+        f"/v1/sessions/{sid}/attendance", json={"member_id": member}, headers=facilitator
+    )
+    assert checked.status_code == 200, checked.text
+    closed = await deliberation.post(
+        f"/v1/sessions/{sid}/state",
+        json={"to": "closed"},
+        headers={**facilitator, "If-Match": '"2"'},
+    )
+    assert closed.status_code == 200, closed.text
+    period = {"from": str(today - timedelta(days=1)), "until": str(today + timedelta(days=1))}
+
+    async def paid():
+        found = await membership.get(
+            f"/v1/assemblies/{assembly_id}/stipends", params=period, headers=OPERATOR
+        )
+        entries = found.json()["entries"] if found.status_code == 200 else []
+        return entries or None
+
+    (entry,) = await eventually(paid)
+    assert (entry["respondent_id"], entry["counted"], entry["amount_cents"]) == (member, True, 4400)
+    claimed = await membership.post(
+        "/v1/refund-claims",
+        json={
+            "respondent_id": member,
+            "kind": "travel",
+            "amount_cents": 450,
+            "incurred_on": str(today),
+            "session_id": sid,
+            "description": "ATM A/R",
+        },
+        headers=auth_header("member", subject=member),
+    )
+    assert claimed.status_code == 201, claimed.text
+    for_another = await membership.post(
+        "/v1/refund-claims",
+        json={
+            "respondent_id": panel[2],
+            "kind": "travel",
+            "amount_cents": 450,
+            "incurred_on": str(today),
+            "description": "ATM A/R",
+        },
+        headers=auth_header("member", subject=member),
+    )
+    assert for_another.status_code == 403
+    unexplained = await membership.post(
+        f"/v1/refund-claims/{claimed.json()['id']}/decision",
+        json={"approve": False},
+        headers={**OPERATOR, "If-Match": '"1"'},
+    )
+    assert unexplained.status_code == 422
+    approved = await membership.post(
+        f"/v1/refund-claims/{claimed.json()['id']}/decision",
+        json={"approve": True},
+        headers={**OPERATOR, "If-Match": '"1"'},
+    )
+    assert approved.status_code == 200, approved.text
+    sheet = await membership.get(
+        f"/v1/assemblies/{assembly_id}/stipends/payments.csv", params=period, headers=OPERATOR
+    )
+    assert sheet.status_code == 200, sheet.text
+    header, line = sheet.text.splitlines()
+    assert header.startswith("respondent_id,first_name,last_name,sessions_counted")
+    assert line.startswith(member)
+    assert line.endswith(",true,44.00,4.50,48.50")
+    refused = await membership.get(
+        f"/v1/assemblies/{assembly_id}/stipends/payments.csv",
+        params=period,
+        headers=auth_header("auditor"),
+    )
+    assert refused.status_code == 403
+
     # public routes: counts, no names
     for route in ("composition", "states", "members", "calendar"):
         response = await membership.get(f"/public/v1/assemblies/{assembly_id}/{route}")

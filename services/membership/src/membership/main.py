@@ -8,13 +8,14 @@ from common.service import ServiceDefinition, Subscription
 from common.service import create_app as build
 from common.tasks import periodic
 from membership.adapters.tables import platform
-from membership.api import assemblies, composition, invitations, people, registrations
+from membership.api import assemblies, composition, invitations, people, registrations, stipends
 from membership.config import MembershipSettings
 from membership.context import Context
 from membership.service import lifecycle
 from membership.service import people as personal_data
 from membership.service.invitations import on_invitations_drawn
 from membership.service.rounds import on_quotas_set, on_round_committed, on_round_opened
+from membership.service.stipends import on_attendance_recorded
 
 
 def definition(ctx: Context) -> ServiceDefinition:
@@ -44,6 +45,7 @@ def definition(ctx: Context) -> ServiceDefinition:
             invitations.router,
             registrations.router,
             people.router,
+            stipends.router,
             composition.public,
         ],
         tags=[
@@ -51,6 +53,7 @@ def definition(ctx: Context) -> ServiceDefinition:
             {"name": "invitations", "description": "Letters, codes and the mail house."},
             {"name": "registration", "description": "Registering with an invitation code."},
             {"name": "people", "description": "Lifecycle and personal data (operators)."},
+            {"name": "stipends", "description": "Stipends, refunds and the payment file."},
             {"name": "public", "description": "Anonymous reads, no personal data."},
         ],
         subscriptions=[
@@ -61,7 +64,8 @@ def definition(ctx: Context) -> ServiceDefinition:
                 on_invitations_drawn(ctx),
                 lifecycle.on_panel_selected(ctx),
                 lifecycle.on_replacement_drawn(ctx),
-            )
+            ),
+            Subscription.of(on_attendance_recorded),
         ],
         workers=[schedule],
     )

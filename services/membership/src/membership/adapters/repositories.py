@@ -21,7 +21,10 @@ from membership.adapters.tables import (
     invitations,
     people,
     personal_data_reads,
+    refund_claims,
     rounds,
+    stipend_entries,
+    stipend_rules,
     transitions,
 )
 
@@ -574,6 +577,122 @@ class CodeFailures:
         await self.session.execute(sa.insert(code_failures).values(client=client))
 
 
+@dataclass(frozen=True, slots=True)
+class StipendRule(Record):
+    assembly_id: uuid.UUID
+    version: int
+    per_session_cents: int
+    min_minutes: int
+    term_threshold_percent: int
+    set_by: str
+    created_at: datetime
+
+
+class StipendRules(Repository[StipendRule]):
+    table = stipend_rules
+    record = StipendRule
+    key = "assembly_id"
+
+    async def current(self, assembly_id: uuid.UUID) -> StipendRule | None:
+        return await self.one_or_none(
+            self.select()
+            .where(stipend_rules.c.assembly_id == assembly_id)
+            .order_by(stipend_rules.c.version.desc())
+            .limit(1)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StipendEntry(Record):
+    session_id: uuid.UUID
+    respondent_id: uuid.UUID
+    assembly_id: uuid.UUID
+    kind: str
+    held_on: date
+    minutes: int
+    counted: bool
+    amount_cents: int
+    rules_version: int
+    created_at: datetime
+
+
+class StipendEntries(Repository[StipendEntry]):
+    table = stipend_entries
+    record = StipendEntry
+    key = "session_id"
+
+    async def record_once(self, rows: list[dict[str, Any]]) -> int:
+        """Add the entries of one session; those already there stay as they are."""
+        if not rows:
+            return 0
+        added = await self.session.execute(
+            insert(stipend_entries)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .returning(stipend_entries.c.respondent_id)
+        )
+        return len(added.all())
+
+    async def between(
+        self, assembly_id: uuid.UUID, first: date, last: date, respondent_id: uuid.UUID | None
+    ) -> list[StipendEntry]:
+        conditions = [
+            stipend_entries.c.assembly_id == assembly_id,
+            stipend_entries.c.held_on >= first,
+            stipend_entries.c.held_on <= last,
+        ]
+        if respondent_id is not None:
+            conditions.append(stipend_entries.c.respondent_id == respondent_id)
+        return await self.all(
+            self.select()
+            .where(*conditions)
+            .order_by(stipend_entries.c.held_on, stipend_entries.c.respondent_id)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RefundClaim(Record):
+    id: uuid.UUID
+    respondent_id: uuid.UUID
+    assembly_id: uuid.UUID
+    session_id: uuid.UUID | None
+    kind: str
+    amount_cents: int
+    incurred_on: date
+    description: str
+    state: str
+    submitted_by: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str | None
+    version: int
+    created_at: datetime
+
+
+class RefundClaims(Repository[RefundClaim]):
+    table = refund_claims
+    record = RefundClaim
+    not_found = ("No refund claim {key}.", None)
+
+    async def approved_between(
+        self, assembly_id: uuid.UUID, first: date, last: date
+    ) -> list[RefundClaim]:
+        return await self.all(
+            self.select().where(
+                refund_claims.c.assembly_id == assembly_id,
+                refund_claims.c.state == "approved",
+                refund_claims.c.incurred_on >= first,
+                refund_claims.c.incurred_on <= last,
+            )
+        )
+
+    async def listed(
+        self, params: PageParams, *, respondent_id: uuid.UUID | None
+    ) -> tuple[list[RefundClaim], str | None]:
+        where = [] if respondent_id is None else [refund_claims.c.respondent_id == respondent_id]
+        return await self.page(params, *where)
+
+
 REPOSITORIES: tuple[type[Repository[Any]], ...] = (
     Assemblies,
     Rounds,
@@ -583,4 +702,7 @@ REPOSITORIES: tuple[type[Repository[Any]], ...] = (
     PersonalDataReads,
     Consents,
     Letters,
+    StipendRules,
+    StipendEntries,
+    RefundClaims,
 )

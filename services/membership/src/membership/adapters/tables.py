@@ -182,3 +182,67 @@ exports = sa.Table(
     ),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
 )
+
+# Stipends: what an assembly pays per session attended, versioned; the ledger filled from
+# deliberation's attendance; refund claims (travel, childcare) an operator decides.
+stipend_rules = sa.Table(
+    "stipend_rules",
+    metadata,
+    sa.Column("assembly_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("per_session_cents", sa.Integer, nullable=False),
+    sa.Column("min_minutes", sa.Integer, nullable=False),
+    sa.Column("term_threshold_percent", sa.Integer, nullable=False),
+    sa.Column("set_by", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.CheckConstraint("per_session_cents >= 0", name="amount"),
+    sa.CheckConstraint("min_minutes >= 0", name="minutes"),
+    sa.CheckConstraint("term_threshold_percent BETWEEN 0 AND 100", name="threshold"),
+)
+
+stipend_entries = sa.Table(
+    "stipend_entries",
+    metadata,
+    sa.Column("session_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("respondent_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("assembly_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("held_on", sa.Date, nullable=False),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("counted", sa.Boolean, nullable=False),
+    sa.Column("amount_cents", sa.Integer, nullable=False),
+    sa.Column("rules_version", sa.Integer, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Index("ix_stipend_entries_assembly_id_held_on", "assembly_id", "held_on"),
+    sa.Index("ix_stipend_entries_created_at_session_id", "created_at", "session_id"),
+)
+
+refund_claims = sa.Table(
+    "refund_claims",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("respondent_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("assembly_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("session_id", UUID(as_uuid=True)),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("amount_cents", sa.Integer, nullable=False),
+    sa.Column("incurred_on", sa.Date, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("submitted_by", sa.Text, nullable=False),
+    sa.Column("decided_by", sa.Text),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Column("decision_reason", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.CheckConstraint("kind IN ('travel', 'childcare')", name="kind"),
+    sa.CheckConstraint("state IN ('submitted', 'approved', 'rejected')", name="state"),
+    sa.CheckConstraint("amount_cents > 0", name="amount"),
+    sa.Index("ix_refund_claims_created_at_id", "created_at", "id"),
+)
