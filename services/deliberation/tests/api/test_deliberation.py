@@ -493,3 +493,26 @@ async def test_without_quorum_no_vote_opens(start_service, nats_server):
     assert (await client.get(f"/v1/proposals/{pid}", headers=OPERATOR)).json()[
         "state"
     ] == "submitted"
+
+
+async def test_what_a_new_session_names_must_exist(start_service, nats_server):
+    _, client = await start_service("deliberation")
+    assembly, _ = await seat(client, nats_server.url, 3)
+    session = {
+        "assembly_id": assembly,
+        "kind": "plenary",
+        "title": TEXT,
+        "starts_at": "2027-03-14T09:30:00+01:00",
+        "ends_at": "2027-03-14T13:00:00+01:00",
+        "place": "Palazzo Marino, Sala Alessi",
+    }
+    unknown = str(uuid.uuid4())
+    for body, slug in (
+        ({**session, "assembly_id": unknown}, "unknown-assembly"),
+        ({**session, "kind": "working_group", "working_group_id": unknown}, "unknown-reference"),
+        ({**session, "agenda": [{"title": TEXT, "proposal_ids": [unknown]}]}, "unknown-reference"),
+    ):
+        refused = await client.post("/v1/sessions", json=body, headers=FACILITATOR)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["type"].endswith(f":{slug}"), refused.text
+    assert (await client.post("/v1/sessions", json=session, headers=FACILITATOR)).status_code == 201

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db.uow import UnitOfWork
-from common.errors import DomainError, NotFound
+from common.errors import DomainError, Invalid, NotFound
 from common.http.pagination import PageParams, keyset_page, page_of
 
 UNIQUE_VIOLATION = "23505"
@@ -109,6 +109,15 @@ class Repository(Generic[R]):
         if found is None:
             message, slug = self.not_found
             raise NotFound(message.format(key=key), slug=slug)
+        return found
+
+    async def referenced(self, key: Any, *, lock: bool = False) -> R:
+        """The record a request's body names, or a 422 with the aggregate's message: the
+        URL was found, what the body points to was not."""
+        found = await self.find(key, lock=lock)
+        if found is None:
+            message, slug = self.not_found
+            raise Invalid(message.format(key=key), slug=slug or "unknown-reference")
         return found
 
     async def add(self, *, exists: DomainError | None = None, **values: Any) -> R:

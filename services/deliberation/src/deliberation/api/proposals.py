@@ -70,7 +70,7 @@ def proposal_view(row: records.Proposal, current: records.ProposalVersion) -> s.
     "actions (unknown codes are a 422).",
     status_code=status.HTTP_201_CREATED,
     response_model=s.WorkingGroup,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 422),
 )
 async def create_group(
     body: s.WorkingGroupIn,
@@ -140,7 +140,7 @@ async def _may_draft(principal: Principal, group_id: uuid.UUID, *, uow: Any) -> 
     "linked to PAC actions, with numbered paragraphs in Italian and English. Version 1.",
     status_code=status.HTTP_201_CREATED,
     response_model=s.Proposal,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 422),
 )
 async def create(
     body: s.ProposalIn,

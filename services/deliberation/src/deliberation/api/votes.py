@@ -49,7 +49,7 @@ def _staff(principal: Principal) -> bool:
     "the entitled; the assembly's current rule decides.",
     status_code=status.HTTP_201_CREATED,
     response_model=s.Vote,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 409, 422),
 )
 async def open_vote(
     body: s.VoteIn, response: Response, _: Annotated[Principal, Depends(staff)], uow: Tx

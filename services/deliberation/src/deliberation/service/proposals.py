@@ -91,7 +91,7 @@ async def draft(
     author: tuple[str, str],
     uow: UnitOfWork,
 ) -> tuple[Proposal, ProposalVersion]:
-    group = await WorkingGroups(uow).get(working_group_id)
+    group = await WorkingGroups(uow).referenced(working_group_id)
     await _check_codes(pac_codes, uow=uow)
     proposal = await Proposals(uow).add(
         id=uuid.uuid4(),

@@ -23,6 +23,7 @@ from common.errors import Conflict, Forbidden, Invalid
 from common.http.etag import check_if_match
 from common.http.pagination import PageParams
 from deliberation.adapters.repositories import (
+    Assemblies,
     Attendance,
     PacActions,
     Presence,
@@ -39,11 +40,11 @@ from deliberation.service.roster import rules_of
 
 
 async def schedule(values: dict[str, Any], *, uow: UnitOfWork) -> Session:
-    await rules_of(values["assembly_id"], uow=uow)  # a known assembly
+    await Assemblies(uow).referenced(values["assembly_id"])
     if values["kind"] == "working_group":
         if values.get("working_group_id") is None:
             raise Invalid("A working-group meeting names its working group.", slug="no-group")
-        group = await WorkingGroups(uow).get(values["working_group_id"])
+        group = await WorkingGroups(uow).referenced(values["working_group_id"])
         if group.assembly_id != values["assembly_id"]:
             raise Invalid("The working group belongs to another assembly.", slug="other-assembly")
     elif values.get("working_group_id") is not None:
@@ -59,7 +60,7 @@ async def _check_agenda(agenda: list[dict[str, Any]], *, uow: UnitOfWork) -> Non
         raise Invalid(f"Unknown PAC actions: {', '.join(unknown)}.", slug="unknown-pac-action")
     for item in agenda:
         for proposal_id in item.get("proposal_ids", []):
-            await Proposals(uow).get(uuid.UUID(str(proposal_id)))
+            await Proposals(uow).referenced(uuid.UUID(str(proposal_id)))
 
 
 async def get(session_id: uuid.UUID, *, uow: UnitOfWork) -> Session:

@@ -44,16 +44,16 @@ CHOICES = ("yes", "no", "abstain")
 
 
 async def open_vote(values: dict[str, Any], *, now: datetime, uow: UnitOfWork) -> Vote:
-    session = await Sessions(uow).get(values["session_id"], lock=True)
+    session = await Sessions(uow).referenced(values["session_id"], lock=True)
     calendar.require_open(session.state, "open a vote")
-    proposal = await Proposals(uow).get(values["proposal_id"], lock=True)
+    proposal = await Proposals(uow).referenced(values["proposal_id"], lock=True)
     if proposal.assembly_id != session.assembly_id:
         raise Invalid("The proposal belongs to another assembly.", slug="other-assembly")
     amendment_id = values.get("amendment_id")
     if values["subject"] == "amendment":
         if amendment_id is None:
             raise Invalid("A vote on an amendment names it.", slug="no-amendment")
-        amendment = await Amendments(uow).get(amendment_id, lock=True)
+        amendment = await Amendments(uow).referenced(amendment_id, lock=True)
         if amendment.proposal_id != proposal.id or amendment.state != "proposed":
             raise Conflict(
                 f"The amendment is {amendment.state}, or belongs to another proposal.",

@@ -10,8 +10,13 @@ from common.db import UnitOfWork
 from common.errors import Invalid
 from common.http.etag import check_if_match
 from common.http.pagination import PageParams
-from deliberation.adapters.repositories import PacActions, Roster, WorkingGroup, WorkingGroups
-from deliberation.service.roster import rules_of
+from deliberation.adapters.repositories import (
+    Assemblies,
+    PacActions,
+    Roster,
+    WorkingGroup,
+    WorkingGroups,
+)
 
 
 async def _check(
@@ -36,7 +41,7 @@ async def _check(
 async def create(
     values: dict[str, Any], members: list[str], *, today: date, uow: UnitOfWork
 ) -> tuple[WorkingGroup, list[str]]:
-    await rules_of(values["assembly_id"], uow=uow)
+    await Assemblies(uow).referenced(values["assembly_id"])
     await _check(values["assembly_id"], values, members, today, uow=uow)
     group = await WorkingGroups(uow).add(id=uuid.uuid4(), version=1, **values)
     await WorkingGroups(uow).set_members(group.id, sorted(set(members)))

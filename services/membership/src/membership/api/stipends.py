@@ -199,7 +199,7 @@ async def payments(
     "whoever submitted it approves or rejects it.",
     status_code=201,
     response_model=Claim,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 422),
 )
 async def create_claim(
     body: ClaimIn,

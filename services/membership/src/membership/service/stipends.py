@@ -122,7 +122,7 @@ async def claim(
     values: dict[str, Any], *, submitted_by: str, as_member: str | None, uow: UnitOfWork
 ) -> RefundClaim:
     """A claim for travel or childcare costs; a member claims for themselves only."""
-    person = await People(uow).get(values["respondent_id"])
+    person = await People(uow).referenced(values["respondent_id"])
     if as_member is not None and str(person.respondent_id) != as_member:
         raise Forbidden("A member claims refunds for themselves only.")
     return await RefundClaims(uow).add(
