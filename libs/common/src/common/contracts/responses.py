@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -38,3 +38,34 @@ class ImplementationUpdated(Contract):
     progress: float = Field(ge=0, le=100, examples=[35.0], description="Percent done.")
     status: str = Field(examples=["in_progress"])
     updated_at: datetime
+
+
+class CaseReminderDue(Contract):
+    """A case's due date is near: the lead department is reminded, by the clock alone.
+    ``about`` is the answer itself or an implementation progress report."""
+
+    TYPE = "responses.case.reminder_due.v1"
+
+    case_id: uuid.UUID
+    proposal_id: uuid.UUID
+    assembly_id: uuid.UUID
+    about: str = Field(examples=["answer"], description="`answer` or `progress_report`.")
+    due_on: date
+    days_left: int = Field(ge=0, examples=[7])
+    lead_department: str | None = Field(examples=["DIR_TRANSIZIONE_AMBIENTALE"])
+
+
+class CaseOverdue(Contract):
+    """A case's due date has passed without an answer (or a progress report): it is
+    escalated, first to the coordinating office, then to the political level."""
+
+    TYPE = "responses.case.overdue.v1"
+
+    case_id: uuid.UUID
+    proposal_id: uuid.UUID
+    assembly_id: uuid.UUID
+    about: str = Field(examples=["answer"], description="`answer` or `progress_report`.")
+    due_on: date
+    days_overdue: int = Field(ge=1, examples=[1])
+    level: str = Field(examples=["coordination"], description="`coordination` or `political`.")
+    lead_department: str | None = Field(examples=["DIR_TRANSIZIONE_AMBIENTALE"])

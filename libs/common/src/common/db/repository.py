@@ -135,6 +135,18 @@ class Repository(Generic[R]):
             raise exists from exc
         return self.record.from_row(row)
 
+    async def append(self, group: str, value: Any, *, seq: str = "seq", **values: Any) -> R:
+        """Insert the next row of a numbered sequence within ``group`` (a case's history,
+        1, 2, 3…): the number is taken in the insert itself; the caller holds the group's
+        lock, and the primary key refuses a second writer that does not."""
+        column = self.table.c[seq]
+        number = (
+            sa.select(sa.func.coalesce(sa.func.max(column), 0) + 1)
+            .where(self.table.c[group] == value)
+            .scalar_subquery()
+        )
+        return await self.add(**{group: value, seq: number}, **values)
+
     async def update(self, key: Any, **values: Any) -> R:
         """Change one row; the record as stored. The caller has found or locked it."""
         row = (
