@@ -429,6 +429,50 @@ async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
     assert sessions[0]["attendance"]["attended"] == 60
     assert "m0" not in (await client.get(f"/public/v1/votes/{fid}")).text
 
+    # The Comune answers: responses opened one case from the adoption, and the published
+    # answer comes back onto the proposal, for members and for the public.
+    _, responses = await start_service("responses")
+    await responses.post(
+        "/v1/departments",
+        json={"code": "DIR_MOBILITA", "name": {"it": "Direzione Mobilità", "en": "Mobility"}},
+        headers=OPERATOR,
+    )
+
+    async def opened() -> list[dict]:
+        return (await responses.get("/v1/cases", headers=OPERATOR)).json()["items"]
+
+    case = (await eventually(opened))[0]
+    assert case["proposal_id"] == pid
+    assert case["due_on"] == (date.today() + timedelta(days=120)).isoformat()
+    cid = case["id"]
+    steps = [
+        ("assignment", {"lead_department": "DIR_MOBILITA"}, OPERATOR),
+        ("review", {"opinion": TEXT}, OPERATOR),
+        (
+            "drafts",
+            {"points": [{"number": 1, "decision": "needs_study"}], "answer": TEXT},
+            OPERATOR,
+        ),
+        ("approval", {"draft_version": 1}, auth_header("operator", subject="approver")),
+        ("publication", None, OPERATOR),
+    ]
+    for step, body, headers in steps:
+        etag = (await responses.get(f"/v1/cases/{cid}", headers=OPERATOR)).headers["ETag"]
+        done = await responses.post(
+            f"/v1/cases/{cid}/{step}", json=body, headers={**headers, "If-Match": etag}
+        )
+        assert done.status_code in (200, 201), (step, done.text)
+
+    async def answered() -> dict | None:
+        found = (await client.get(f"/v1/proposals/{pid}", headers=OPERATOR)).json()
+        return found["answer"]
+
+    shown = await eventually(answered)
+    assert (shown["case_id"], shown["decision"]) == (cid, "needs_study")
+    assert (await client.get(f"/public/v1/proposals/{pid}")).json()["answer"]["decision"] == (
+        "needs_study"
+    )
+
 
 async def test_without_quorum_no_vote_opens(start_service, nats_server):
     _, client = await start_service("deliberation")

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from common.auth import Principal, require_roles
+from common.errors import Invalid
 from common.http.deps import ReadTx, Tx
 from common.http.etag import etag_of
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
 from common.texts import Text
 from responses.adapters import repositories as records
+from responses.api.schemas import Department, DepartmentIn, ImportSummary
 from responses.service import departments as service
 
 public = APIRouter(prefix="/public/v1/departments", tags=["public"])
@@ -22,27 +23,12 @@ read_roles = require_roles("operator", "department", "auditor", "integration")
 operator = require_roles("operator")
 
 
-class DepartmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,31}$", examples=["DIR_TRANSIZIONE_AMBIENTALE"])
-    name: Text = Field(
-        examples=[{"it": "Direzione Transizione Ambientale", "en": "Environmental Transition"}]
-    )
-
-
-class Department(DepartmentIn):
-    id: uuid.UUID
-    version: int
-    created_at: datetime
-    updated_at: datetime
-
-
 def _view(row: records.Department) -> Department:
     return Department(
         id=row.id,
         code=row.code,
         name=Text(**row.name),
+        kind=row.kind,
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -64,10 +50,87 @@ async def create(
     _: Annotated[Principal, Depends(operator)],
     uow: Tx,
 ) -> Department:
-    row = await service.add_department(body.code, body.name.model_dump(), uow=uow)
+    row = await service.add_department(body.code, body.name.model_dump(), body.kind, uow=uow)
     response.headers["Location"] = f"/v1/departments/{row.id}"
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
+
+
+ROWS = TypeAdapter(list[DepartmentIn])
+MAX_IMPORT_BYTES = 1_000_000
+
+
+def _rows(body: bytes, media_type: str) -> list[DepartmentIn]:
+    """The rows of a JSON array or of a CSV (``code,kind,name_it,name_en``); a bad row
+    is a 422 naming it (rows numbered from 1)."""
+    if len(body) > MAX_IMPORT_BYTES:
+        raise Invalid("The import is larger than 1 MB.", slug="payload-too-large")
+    try:
+        if media_type == "text/csv":
+            raw = service.rows_of_csv(body.decode("utf-8-sig"))
+            return ROWS.validate_python(raw)
+        return ROWS.validate_json(body)
+    except UnicodeDecodeError as exc:
+        raise Invalid("The CSV is not UTF-8.", slug="invalid-csv") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = list(first["loc"])
+        row = loc[0] + 1 if loc and isinstance(loc[0], int) else None
+        where = ".".join(str(p) for p in loc[1:]) or "row"
+        raise Invalid(
+            f"Row {row}: {where}: {first['msg']}." if row else f"{first['msg']}.",
+            slug="invalid-department",
+            row=row,
+        ) from None
+
+
+@router.post(
+    "/import",
+    operation_id="departments-import",
+    summary="Import the catalogue of departments (JSON or CSV)",
+    description="All or nothing: a JSON array of departments, or `text/csv` with the "
+    "columns `code,kind,name_it,name_en`. New codes are added, known ones renamed; no "
+    "code may appear twice. A bad row is a 422 that names it.",
+    response_model=ImportSummary,
+    responses=problem_responses(401, 403, 415, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/DepartmentIn"},
+                    },
+                    "example": [
+                        {
+                            "code": "DIR_MOBILITA",
+                            "kind": "direzione",
+                            "name": {"it": "Direzione Mobilità", "en": "Mobility"},
+                        }
+                    ],
+                },
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": (
+                        "code,kind,name_it,name_en\nDIR_VERDE,direzione,Direzione Verde,Green\n"
+                    ),
+                },
+            },
+        }
+    },
+)
+async def import_(
+    request: Request,
+    _: Annotated[Principal, Depends(operator)],
+    uow: Tx,
+) -> ImportSummary:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    rows = _rows(await request.body(), media_type)
+    counts = await service.import_departments(
+        [(r.code, r.name.model_dump(), r.kind) for r in rows], uow=uow
+    )
+    return ImportSummary(**counts)
 
 
 @router.get(
