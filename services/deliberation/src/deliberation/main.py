@@ -34,6 +34,8 @@ DEFINITION = ServiceDefinition(
         proposals.router,
         votes.router,
         pac.public,
+        pac.catalogue_router,
+        pac.catalogue_public,
         public.public,
     ],
     tags=[

@@ -100,11 +100,7 @@ async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
     rules = await client.get(f"/v1/assemblies/{assembly}/rules", headers=OPERATOR)
     assert rules.json()["majority_numerator"] == 2
     assert rules.json()["majority_base"] == "present"
-    for code in ("4.2.1", "1.3.1"):
-        added = await client.post(
-            "/v1/pac-actions", json={"code": code, "title": TEXT}, headers=OPERATOR
-        )
-        assert added.status_code == 201
+    # 4.2.1 and 1.3.1 are in the catalogue as seeded.
 
     # A working group of sitting members only.
     group_body = {"assembly_id": assembly, "name": TEXT, "ambito": 4, "pac_codes": ["4.2.1"]}
@@ -113,6 +109,15 @@ async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
     )
     assert refused.status_code == 422
     assert refused.json()["type"].endswith(":not-sitting")
+    for theme, slug in (
+        ({"pac_codes": ["2.1.3"]}, "outside-ambito"),
+        ({"ambito": None, "pac_codes": []}, "no-theme"),
+    ):
+        off = await client.post(
+            "/v1/working-groups", json={**group_body, **theme}, headers=OPERATOR
+        )
+        assert off.status_code == 422, off.text
+        assert off.json()["type"].endswith(f":{slug}")
     group = await client.post(
         "/v1/working-groups", json={**group_body, "members": members[:3]}, headers=OPERATOR
     )
@@ -477,7 +482,6 @@ async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
 async def test_without_quorum_no_vote_opens(start_service, nats_server):
     _, client = await start_service("deliberation")
     assembly, members = await seat(client, nats_server.url, 30)
-    await client.post("/v1/pac-actions", json={"code": "4.2.1", "title": TEXT}, headers=OPERATOR)
     group = await client.post(
         "/v1/working-groups",
         json={

@@ -21,6 +21,9 @@ from deliberation.adapters.tables import (
     assembly_rules,
     attendance,
     pac_actions,
+    pac_ambiti,
+    pac_objectives,
+    pac_revisions,
     proposal_versions,
     proposals,
     roster,
@@ -34,10 +37,50 @@ from deliberation.adapters.tables import (
 
 
 @dataclass(frozen=True, slots=True)
+class PacAmbito(Record):
+    number: int
+    title: dict[str, str]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class PacAmbiti(Repository[PacAmbito]):
+    table = pac_ambiti
+    record = PacAmbito
+    key = "number"
+    not_found = ("No ambito {key} in the PAC.", None)
+
+    async def every(self) -> list[PacAmbito]:
+        return await self.all(self.select().order_by(pac_ambiti.c.number))
+
+
+@dataclass(frozen=True, slots=True)
+class PacObjective(Record):
+    code: str
+    ambito: int
+    title: dict[str, str]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class PacObjectives(Repository[PacObjective]):
+    table = pac_objectives
+    record = PacObjective
+    key = "code"
+    not_found = ("No PAC objective {key}.", None)
+
+    async def every(self) -> list[PacObjective]:
+        return await self.all(self.select())
+
+
+@dataclass(frozen=True, slots=True)
 class PacAction(Record):
     id: uuid.UUID
     code: str
     ambito: int
+    objective: str
     title: dict[str, str]
     version: int
     created_at: datetime
@@ -60,6 +103,30 @@ class PacActions(Repository[PacAction]):
             ).scalars()
         )
         return sorted(set(codes) - found)
+
+    async def every(self) -> list[PacAction]:
+        return await self.all(self.select())
+
+
+@dataclass(frozen=True, slots=True)
+class PacRevision(Record):
+    code: str
+    version: int
+    level: str
+    title: dict[str, str]
+    changed_by: str
+    created_at: datetime
+
+
+class PacRevisions(Repository[PacRevision]):
+    table = pac_revisions
+    record = PacRevision
+    key = "code"
+
+    async def of_code(self, code: str) -> list[PacRevision]:
+        return await self.all(
+            self.select().where(pac_revisions.c.code == code).order_by(pac_revisions.c.version)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,7 +555,10 @@ class Votes(Repository[Vote]):
 
 
 REPOSITORIES: tuple[type[Repository[Any]], ...] = (
+    PacAmbiti,
+    PacObjectives,
     PacActions,
+    PacRevisions,
     Assemblies,
     AssemblyRules,
     Roster,

@@ -11,13 +11,45 @@ SCHEMA = "deliberation"
 metadata = metadata_for(SCHEMA)
 platform = PlatformTables.define(metadata)
 
-# The Piano Aria e Clima: 5 ambiti, 49 actions with codes like "4.2.1".
+# The Piano Aria e Clima: five ambiti, their objectives (a.o) and actions (a.o.n), titles
+# in Italian and English; each change of a title is a new version, kept in pac_revisions.
+pac_ambiti = sa.Table(
+    "pac_ambiti",
+    metadata,
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("title", JSONB, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.CheckConstraint("number BETWEEN 1 AND 5", name="ambito_range"),
+)
+
+pac_objectives = sa.Table(
+    "pac_objectives",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("ambito", sa.Integer, sa.ForeignKey(f"{SCHEMA}.pac_ambiti.number"), nullable=False),
+    sa.Column("title", JSONB, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
+
 pac_actions = sa.Table(
     "pac_actions",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("code", sa.Text, nullable=False, unique=True),
     sa.Column("ambito", sa.Integer, nullable=False),
+    sa.Column("objective", sa.Text, nullable=False),
     sa.Column("title", JSONB, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column(
@@ -28,6 +60,19 @@ pac_actions = sa.Table(
     ),
     sa.CheckConstraint("ambito BETWEEN 1 AND 5", name="ambito_range"),
     sa.Index("ix_pac_actions_created_at_id", "created_at", "id"),
+)
+
+pac_revisions = sa.Table(
+    "pac_revisions",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("level", sa.Text, nullable=False),
+    sa.Column("title", JSONB, nullable=False),
+    sa.Column("changed_by", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
 )
 
 

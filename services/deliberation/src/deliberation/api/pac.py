@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from common.auth import Principal, require_roles
+from common.errors import Invalid
 from common.http.deps import ReadTx, Tx
 from common.http.etag import etag_of
 from common.http.pagination import Page, PageParams, page_params, record_page
@@ -19,6 +22,8 @@ from deliberation.service import pac as service
 CODE_PATTERN = r"^[1-9](\.[1-9][0-9]?){1,2}$"
 router = APIRouter(prefix="/v1/pac-actions", tags=["pac"])
 public = APIRouter(prefix="/public/v1/pac-actions", tags=["public"])
+catalogue_router = APIRouter(prefix="/v1/pac", tags=["pac"])
+catalogue_public = APIRouter(prefix="/public/v1/pac", tags=["public"])
 operator = require_roles("operator")
 
 
@@ -36,6 +41,7 @@ class PacActionIn(BaseModel):
 class PacAction(PacActionIn):
     id: uuid.UUID
     ambito: int = Field(ge=1, le=5, examples=[4])
+    objective: str = Field(examples=["4.2"], description="The objective's code (a.o).")
     version: int
     created_at: datetime
     updated_at: datetime
@@ -46,6 +52,7 @@ def _view(row: records.PacAction) -> PacAction:
         id=row.id,
         code=row.code,
         ambito=row.ambito,
+        objective=row.objective,
         title=Text(**row.title),
         version=row.version,
         created_at=row.created_at,
@@ -68,10 +75,12 @@ Code = Annotated[str, Path(pattern=CODE_PATTERN, description="The action's PAC c
 async def create(
     body: PacActionIn,
     response: Response,
-    _: Annotated[Principal, Depends(operator)],
+    principal: Annotated[Principal, Depends(operator)],
     uow: Tx,
 ) -> PacAction:
-    row = await service.add_action(body.code, body.title.model_dump(), uow=uow)
+    row = await service.add_action(
+        body.code, body.title.model_dump(), actor=principal.subject, uow=uow
+    )
     response.headers["Location"] = f"/public/v1/pac-actions/{row.code}"
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
@@ -104,3 +113,222 @@ async def get(code: Code, response: Response, uow: ReadTx) -> PacAction:
     row = await service.get_action(code, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return _view(row)
+
+
+class EntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(
+        pattern=r"^[1-5](\.[1-9][0-9]?){0,2}$",
+        examples=["4.2"],
+        description="An ambito (4), an objective (4.2) or an action (4.2.1).",
+    )
+    title: Text = Field(
+        examples=[
+            {
+                "it": "Raffrescamento urbano e riduzione del fenomeno isola di calore",
+                "en": "Urban cooling and reduction of the heat island effect",
+            }
+        ]
+    )
+
+
+class ImportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[EntryIn] = Field(min_length=1, max_length=1000)
+
+
+class ImportSummary(BaseModel):
+    created: int = Field(examples=[40])
+    updated: int = Field(examples=[2])
+    unchanged: int = Field(examples=[12])
+
+
+ENTRIES = TypeAdapter(ImportIn)
+MAX_IMPORT_BYTES = 1_000_000
+
+
+def _import_rows(body: bytes, media_type: str) -> list[tuple[str, Text]]:
+    if len(body) > MAX_IMPORT_BYTES:
+        raise Invalid("The import is larger than 1 MB.", slug="payload-too-large")
+    try:
+        if media_type == "text/csv":
+            reader = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+            missing = [
+                c for c in ("code", "title_it", "title_en") if c not in (reader.fieldnames or [])
+            ]
+            if missing:
+                raise Invalid(
+                    f"The CSV lacks the columns {', '.join(missing)}.", slug="invalid-csv"
+                )
+            parsed = ENTRIES.validate_python(
+                {
+                    "entries": [
+                        {
+                            "code": (r["code"] or "").strip(),
+                            "title": {"it": r["title_it"] or "", "en": r["title_en"] or ""},
+                        }
+                        for r in reader
+                    ]
+                }
+            )
+        else:
+            parsed = ENTRIES.validate_json(body)
+    except UnicodeDecodeError as exc:
+        raise Invalid("The CSV is not UTF-8.", slug="invalid-csv") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = list(first["loc"])
+        row = loc[1] + 1 if len(loc) > 1 and isinstance(loc[1], int) else None
+        where = ".".join(str(p) for p in loc[2:]) or "entries"
+        raise Invalid(
+            f"Row {row}: {where}: {first['msg']}." if row else f"{where}: {first['msg']}.",
+            slug="invalid-pac-entry",
+            row=row,
+        ) from None
+    return [(e.code, e.title) for e in parsed.entries]
+
+
+@catalogue_router.post(
+    "/import",
+    operation_id="pac-import",
+    summary="Import the PAC catalogue (JSON or CSV)",
+    description="All or nothing: ambiti, objectives and actions by their codes, as "
+    '`{"entries": [{"code", "title"}]}` or `text/csv` with the columns '
+    "`code,title_it,title_en`. A new code is added; a changed title is a new version "
+    "(the old one stays in the revisions); a bad row is a 422 that names it.",
+    response_model=ImportSummary,
+    responses=problem_responses(401, 403, 415, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/ImportIn"},
+                    "example": {
+                        "entries": [
+                            {
+                                "code": "4",
+                                "title": {"it": "Milano più fresca", "en": "A cooler Milan"},
+                            },
+                        ]
+                    },
+                },
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": "code,title_it,title_en\n4,Milano più fresca,A cooler Milan\n",
+                },
+            },
+        }
+    },
+)
+async def import_catalogue(
+    request: Request,
+    principal: Annotated[Principal, Depends(operator)],
+    uow: Tx,
+) -> ImportSummary:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    rows = _import_rows(await request.body(), media_type)
+    counts = await service.import_catalogue(rows, actor=principal.subject, uow=uow)
+    return ImportSummary(**counts)
+
+
+class ActionBrief(BaseModel):
+    code: str = Field(examples=["4.2.1"])
+    title: Text
+    version: int
+
+
+class Objective(BaseModel):
+    code: str = Field(examples=["4.2"])
+    title: Text
+    version: int
+    actions: list[ActionBrief]
+
+
+class Ambito(BaseModel):
+    number: int = Field(ge=1, le=5, examples=[4])
+    title: Text
+    version: int
+    objectives: list[Objective]
+    actions_without_objective: list[ActionBrief] = Field(
+        description="Actions whose objective's title is not in the catalogue yet."
+    )
+
+
+class Catalogue(BaseModel):
+    ambiti: list[Ambito]
+
+
+class Revision(BaseModel):
+    code: str
+    version: int
+    level: str = Field(examples=["objective"])
+    title: Text
+    created_at: datetime
+
+
+@catalogue_public.get(
+    "",
+    operation_id="public-pac",
+    summary="The whole PAC catalogue, as a tree",
+    description="Anonymous: the five ambiti, their objectives and actions, in Italian and "
+    "English, each with its version.",
+    response_model=Catalogue,
+)
+async def whole(uow: ReadTx) -> Catalogue:
+    found = await service.whole(uow=uow)
+
+    def brief(a: records.PacAction) -> ActionBrief:
+        return ActionBrief(code=a.code, title=Text(**a.title), version=a.version)
+
+    objectives = {o.code for o in found.objectives}
+    return Catalogue(
+        ambiti=[
+            Ambito(
+                number=a.number,
+                title=Text(**a.title),
+                version=a.version,
+                objectives=[
+                    Objective(
+                        code=o.code,
+                        title=Text(**o.title),
+                        version=o.version,
+                        actions=[brief(x) for x in found.actions if x.objective == o.code],
+                    )
+                    for o in found.objectives
+                    if o.ambito == a.number
+                ],
+                actions_without_objective=[
+                    brief(x)
+                    for x in found.actions
+                    if x.ambito == a.number and x.objective not in objectives
+                ],
+            )
+            for a in found.ambiti
+        ]
+    )
+
+
+@catalogue_public.get(
+    "/{code}/revisions",
+    operation_id="public-pac-revisions",
+    summary="Every version of a PAC entry's title",
+    response_model=list[Revision],
+    responses=problem_responses(404, 422),
+)
+async def revisions(
+    code: Annotated[str, Path(pattern=r"^[1-5](\.[1-9][0-9]?){0,2}$", description="A PAC code.")],
+    uow: ReadTx,
+) -> list[Revision]:
+    return [
+        Revision(
+            code=r.code,
+            version=r.version,
+            level=r.level,
+            title=Text(**r.title),
+            created_at=r.created_at,
+        )
+        for r in await service.revisions(code, uow=uow)
+    ]

@@ -17,6 +17,7 @@ from deliberation.adapters.repositories import (
     WorkingGroup,
     WorkingGroups,
 )
+from deliberation.domain import pac as catalogue
 
 
 async def _check(
@@ -30,6 +31,17 @@ async def _check(
     unknown = await PacActions(uow).unknown(values["pac_codes"])
     if unknown:
         raise Invalid(f"Unknown PAC actions: {', '.join(unknown)}.", slug="unknown-pac-action")
+    ambito = values.get("ambito")
+    if ambito is None and not values["pac_codes"]:
+        raise Invalid("A working group's theme is a PAC ambito, actions, or both.", slug="no-theme")
+    outside = [
+        c for c in values["pac_codes"] if ambito is not None and catalogue.parse(c).ambito != ambito
+    ]
+    if outside:
+        raise Invalid(
+            f"Actions outside ambito {ambito}: {', '.join(sorted(outside))}.",
+            slug="outside-ambito",
+        )
     not_sitting = [m for m in members if not await Roster(uow).sits(assembly_id, m, today)]
     if not_sitting:
         raise Invalid(
@@ -70,7 +82,13 @@ async def set_members(
 ) -> tuple[WorkingGroup, list[str]]:
     group = await WorkingGroups(uow).get(group_id, lock=True)
     check_if_match(if_match, version=group.version)
-    await _check(group.assembly_id, {"pac_codes": group.pac_codes}, members, today, uow=uow)
+    await _check(
+        group.assembly_id,
+        {"pac_codes": group.pac_codes, "ambito": group.ambito},
+        members,
+        today,
+        uow=uow,
+    )
     await WorkingGroups(uow).set_members(group_id, sorted(set(members)))
     moved = await WorkingGroups(uow).update(group_id, version=group.version + 1)
     return moved, await WorkingGroups(uow).members(group_id)
