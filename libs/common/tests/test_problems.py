@@ -154,7 +154,7 @@ async def test_an_unexpected_failure_is_a_problem_without_details(start_service)
     ("service", "path"),
     [
         ("sortition", "/public/v1/rounds"),
-        ("deliberation", "/public/v1/pac-actions"),
+        ("deliberation", "/public/v1/sessions"),
         ("responses", "/public/v1/departments"),
     ],
 )
@@ -163,6 +163,8 @@ async def test_public_routes_need_no_token(start_service, service, path):
     response = await client.get(path)
     assert response.status_code == 200
     assert response.json() == {"items": [], "next_page_token": None}
+    if service == "deliberation":  # the PAC catalogue is seeded
+        assert (await client.get("/public/v1/pac-actions")).json()["items"]
 
 
 async def test_a_database_error_logs_no_value_it_was_given(start_service, capfd):

@@ -148,7 +148,10 @@ class Repository(Generic[R]):
         return await self.add(**{group: value, seq: number}, **values)
 
     async def update(self, key: Any, **values: Any) -> R:
-        """Change one row; the record as stored. The caller has found or locked it."""
+        """Change one row; the record as stored. The caller has found or locked it. A table
+        with ``updated_at`` has it set to the transaction's time."""
+        if "updated_at" in self.table.c and "updated_at" not in values:
+            values["updated_at"] = sa.func.now()
         row = (
             await self.session.execute(
                 sa.update(self.table)

@@ -4,9 +4,11 @@ The key is scoped to the caller (the token's subject). The same key with the sam
 path and body returns the stored response with ``Idempotent-Replayed: true``; with another
 body it is a 422. A retry that arrives while the first request is still running waits for
 it (up to ``wait_for``) and then replays its response; only past that wait is it a 409
-with ``Retry-After``. Responses with a 5xx status are not stored, so the client may retry
-(a retry waiting on one runs the request itself). Keys expire after the configured TTL. Paths
-a service declares ``unremembered`` are passed through: nothing of them is stored.
+with ``Retry-After``. Only successful responses (below 400) are stored: a refusal (a 409
+because the record was not ready, a 412, a 5xx) depends on a state that may change, so a
+retry with the same key runs the request again (a retry waiting on one runs it itself).
+Keys expire after the configured TTL. Paths a service declares ``unremembered`` are passed
+through: nothing of them is stored.
 
 The stored response is written after the handler's own transaction commits; if the process
 dies in between, the key stays "in progress" until it goes stale (``stale_after``), after
@@ -181,7 +183,7 @@ class IdempotencyMiddleware:
         table = self.table
         where = sa.and_(table.c.principal == principal, table.c.key == key)
         async with self.engine_of().begin() as connection:
-            if captured["status"] >= 500:
+            if captured["status"] >= 400:
                 await connection.execute(sa.delete(table).where(where))
                 return
             headers = {

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from common.contracts.responses import ImplementationUpdated, ResponsePublished
 from common.db import UnitOfWork
-from common.errors import PermanentEventError
 from common.events.contracts import handles
 from common.events.envelope import Event
 from deliberation.adapters.repositories import Proposals
+
+log = logging.getLogger(__name__)
 
 
 @handles(ResponsePublished)
@@ -16,7 +19,8 @@ async def on_response_published(data: ResponsePublished, event: Event, uow: Unit
     it here, while responses keeps the history."""
     proposal = await Proposals(uow).find(data.proposal_id, lock=True)
     if proposal is None:
-        raise PermanentEventError("the answer names a proposal deliberation does not hold")
+        log.info("an answer to a proposal adopted elsewhere", extra={"event_id": str(event.id)})
+        return  # a recommendation of the earlier cycles, opened in responses by an operator
     current = proposal.answer or {}
     if current.get("published_at", "") > data.published_at.isoformat():
         return  # an older answer, delivered late
@@ -34,7 +38,8 @@ async def on_implementation_updated(
 ) -> None:
     proposal = await Proposals(uow).find(data.proposal_id, lock=True)
     if proposal is None:
-        raise PermanentEventError("the update names a proposal deliberation does not hold")
+        log.info("an update on a proposal adopted elsewhere", extra={"event_id": str(event.id)})
+        return
     current = proposal.implementation or {}
     if current.get("updated_at", "") > data.updated_at.isoformat():
         return

@@ -6,8 +6,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
 from common.db import UnitOfWork
 from common.errors import Conflict, InvalidValue, NotFound
 from common.http.pagination import PageParams
@@ -105,7 +103,7 @@ async def import_catalogue(
             counts["created"] += 1
         elif catalogue.changed(current.title, entry.title):
             version = current.version + 1
-            await repository.update(key, title=title, version=version, updated_at=sa.func.now())
+            await repository.update(key, title=title, version=version)
             await _revised(code.text, code.level, version, title, actor=actor, uow=uow)
             counts["updated"] += 1
         else:
