@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from common.service import ServiceDefinition, Subscription
 from common.service import create_app as build
 from deliberation.adapters.tables import platform
-from deliberation.api import assemblies, pac, proposals, public, sessions, votes
+from deliberation.api import assemblies, documents, pac, proposals, public, sessions, votes
 from deliberation.config import DeliberationSettings
 from deliberation.service.answers import on_implementation_updated, on_response_published
 from deliberation.service.roster import (
@@ -31,12 +31,14 @@ DEFINITION = ServiceDefinition(
         pac.router,
         assemblies.router,
         sessions.router,
+        documents.router,
         proposals.router,
         votes.router,
         pac.public,
         pac.catalogue_router,
         pac.catalogue_public,
         public.public,
+        documents.public,
     ],
     tags=[
         {"name": "pac", "description": "The Piano Aria e Clima's actions."},

@@ -4,6 +4,7 @@ the public sees."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date, timedelta
 
@@ -564,3 +565,115 @@ async def test_what_a_new_session_names_must_exist(start_service, nats_server):
         assert refused.status_code == 422, refused.text
         assert refused.json()["type"].endswith(f":{slug}"), refused.text
     assert (await client.post("/v1/sessions", json=session, headers=FACILITATOR)).status_code == 201
+
+
+async def test_a_sessions_documents_and_its_minutes(start_service, nats_server):
+    _, client = await start_service("deliberation")
+    assembly, _ = await seat(client, nats_server.url, 4)
+    plenary = {
+        "assembly_id": assembly,
+        "kind": "plenary",
+        "title": TEXT,
+        "starts_at": "2027-03-14T09:30:00+01:00",
+        "ends_at": "2027-03-14T13:00:00+01:00",
+        "place": "Palazzo Marino, Sala Alessi",
+    }
+    first = (await client.post("/v1/sessions", json=plenary, headers=FACILITATOR)).json()
+    sid = first["id"]
+    pdf = b"%PDF-1.7\n" + bytes(range(256)) * 40
+    uploaded = await client.post(
+        f"/v1/sessions/{sid}/documents",
+        params={"kind": "agenda", "title_it": "Ordine del giorno", "title_en": "Agenda"},
+        content=pdf,
+        headers={**FACILITATOR, "Content-Type": "application/pdf"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    document = uploaded.json()
+    assert (document["size"], document["sha256"]) == (len(pdf), hashlib.sha256(pdf).hexdigest())
+    downloaded = await client.get(document["content_url"].replace("/v1/", "/public/v1/", 1))
+    assert downloaded.content == pdf
+    assert downloaded.headers["content-type"] == "application/pdf"
+    assert downloaded.headers["repr-digest"].startswith("sha-256=:")
+    linked = await client.post(
+        f"/v1/sessions/{sid}/documents",
+        params={"public": "false"},
+        json={
+            "kind": "materials",
+            "title": {"it": "Parere tecnico", "en": "Technical opinion"},
+            "url": "https://www.comune.milano.it/documents/parere.pdf",
+            "sha256": "0" * 64,
+        },
+        headers=FACILITATOR,
+    )
+    assert linked.status_code == 201, linked.text
+    public = (await client.get(f"/public/v1/sessions/{sid}/documents")).json()
+    assert [d["kind"] for d in public] == ["agenda"]  # the materials are not public
+    staff = (await client.get(f"/v1/sessions/{sid}/documents", headers=OPERATOR)).json()
+    assert [d["kind"] for d in staff] == ["agenda", "materials"]
+    for params, content, media, slug in (
+        (
+            {"kind": "agenda", "title_it": "x", "title_en": "x"},
+            b"",
+            "application/pdf",
+            "empty-document",
+        ),
+        ({"kind": "budget", "title_it": "x", "title_en": "x"}, b"x", "text/plain", "unknown-kind"),
+        ({"kind": "agenda"}, b"x", "text/plain", "document-unnamed"),
+    ):
+        refused = await client.post(
+            f"/v1/sessions/{sid}/documents",
+            params=params,
+            content=content,
+            headers={**FACILITATOR, "Content-Type": media},
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["type"].endswith(f":{slug}")
+    exe = await client.post(
+        f"/v1/sessions/{sid}/documents",
+        params={"kind": "agenda", "title_it": "x", "title_en": "x"},
+        content=b"MZ",
+        headers={**FACILITATOR, "Content-Type": "application/x-msdownload"},
+    )
+    assert exe.status_code == 415
+
+    # Closing draws up the minutes; the next plenary approves them.
+    for to, etag in (("open", '"1"'), ("closed", '"2"')):
+        moved = await client.post(
+            f"/v1/sessions/{sid}/state", json={"to": to}, headers={**FACILITATOR, "If-Match": etag}
+        )
+        assert moved.status_code == 200, moved.text
+    minutes = [
+        d
+        for d in (await client.get(f"/public/v1/sessions/{sid}/documents")).json()
+        if d["kind"] == "minutes"
+    ]
+    assert len(minutes) == 2
+    assert all(m["approved_in"] is None for m in minutes)
+    verbale = await client.get(minutes[0]["content_url"])
+    assert verbale.headers["content-type"].startswith("text/markdown")
+    assert hashlib.sha256(verbale.content).hexdigest() == minutes[0]["sha256"]
+    second = (await client.post("/v1/sessions", json=plenary, headers=FACILITATOR)).json()
+    early = await client.post(
+        f"/v1/sessions/{second['id']}/minutes-approval",
+        json={"minutes_of": sid},
+        headers=FACILITATOR,
+    )
+    assert early.status_code == 409  # the approving plenary is not open yet
+    await client.post(
+        f"/v1/sessions/{second['id']}/state",
+        json={"to": "open"},
+        headers={**FACILITATOR, "If-Match": '"1"'},
+    )
+    approved = await client.post(
+        f"/v1/sessions/{second['id']}/minutes-approval",
+        json={"minutes_of": sid},
+        headers=FACILITATOR,
+    )
+    assert approved.status_code == 200, approved.text
+    assert {d["approved_in"] for d in approved.json()} == {second["id"]}
+    again = await client.post(
+        f"/v1/sessions/{second['id']}/minutes-approval",
+        json={"minutes_of": sid},
+        headers=FACILITATOR,
+    )
+    assert again.status_code == 409

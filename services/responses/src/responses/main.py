@@ -9,7 +9,7 @@ from common.service import ServiceDefinition, Subscription
 from common.service import create_app as build
 from common.tasks import periodic
 from responses.adapters.tables import platform
-from responses.api import cases, departments, implementation, public
+from responses.api import cases, departments, documents, implementation, public
 from responses.config import ResponsesSettings
 from responses.service.cases import on_proposal_adopted
 from responses.service.schedule import run_clock
@@ -38,9 +38,11 @@ def definition(settings: ResponsesSettings) -> ServiceDefinition:
         routers=[
             departments.router,
             cases.router,
+            documents.router,
             implementation.router,
             departments.public,
             public.public,
+            documents.public,
         ],
         tags=[
             {"name": "departments", "description": "The Comune's departments that answer."},

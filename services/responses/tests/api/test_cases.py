@@ -261,6 +261,22 @@ async def test_an_answer_with_four_eyes_reaches_the_public_and_stays_frozen(
     )
     assert reviewed.status_code == 200, reviewed.text
     etag = reviewed.headers["ETag"]
+    opinion_pdf = b"%PDF-1.7 parere tecnico"
+    uploaded = await client.post(
+        f"/v1/cases/{cid}/documents",
+        params={"kind": "opinion", "title_it": "Parere tecnico", "title_en": "Opinion"},
+        content=opinion_pdf,
+        headers={**drafter, "Content-Type": "application/pdf"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    opinion = uploaded.json()
+    green = department("DIR_VERDE")
+    assert (await client.get(f"/v1/cases/{cid}/documents", headers=green)).status_code == 404
+    assert (await client.get(opinion["content_url"], headers=green)).status_code == 404
+    own = await client.get(opinion["content_url"], headers=drafter)
+    assert own.content == opinion_pdf
+    public_url = opinion["content_url"].replace("/v1/", "/public/v1/", 1)
+    assert (await client.get(public_url)).status_code == 404  # not before the answer
     no_reason = await client.post(
         f"/v1/cases/{cid}/drafts",
         json={"points": [ACCEPTED, {"number": 2, "decision": "rejected"}], "answer": TEXT},
@@ -293,6 +309,11 @@ async def test_an_answer_with_four_eyes_reaches_the_public_and_stays_frozen(
     assert own.status_code == 409
     assert own.json()["type"].endswith(":same-person")
     head = department("DIR_MOBILITA", subject="head-of-office")
+    too_soon = await client.post(
+        f"/v1/cases/{cid}/publication",
+        headers={**head, "If-Match": drafted.headers["ETag"], "Idempotency-Key": "pub-1"},
+    )
+    assert too_soon.status_code == 409  # not approved: a refusal is not remembered
     approved = await client.post(
         f"/v1/cases/{cid}/approval",
         json={"draft_version": 1},
@@ -307,6 +328,12 @@ async def test_an_answer_with_four_eyes_reaches_the_public_and_stays_frozen(
     again = await client.post(f"/v1/cases/{cid}/publication", headers=headers)
     assert again.status_code == 200
     assert again.json() == published.json()
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    twice = await client.post(
+        f"/v1/cases/{cid}/publication",
+        headers={**head, "If-Match": published.headers["ETag"], "Idempotency-Key": "pub-2"},
+    )
+    assert twice.status_code == 409  # published once; the answer is frozen
     body = published.json()
     assert (body["decision"], body["decidim_state"], body["round"]) == (
         "partially_accepted",
@@ -330,6 +357,8 @@ async def test_an_answer_with_four_eyes_reaches_the_public_and_stays_frozen(
 
     public = await client.get(f"/public/v1/cases/{cid}")
     assert public.status_code == 200
+    assert [d["kind"] for d in public.json()["documents"]] == ["opinion"]
+    assert (await client.get(public_url)).content == opinion_pdf
     assert public.json()["answers"][0]["sha256"] == body["sha256"]
     assert "drafter" not in public.text
     assert "head-of-office" not in public.text
@@ -351,7 +380,7 @@ async def test_an_answer_with_four_eyes_reaches_the_public_and_stays_frozen(
     )
     assert reopened.status_code == 200, reopened.text
     detail = reopened.json()
-    assert (detail["state"], detail["round"]) == ("assigned", 2)
+    assert (detail["state"], detail["round"]) == ("in_review", 2)
     assert detail["due_on"] == (milan_today() + timedelta(days=120)).isoformat()
     assert [d["kind"] for d in detail["deadlines"]] == ["initial", "follow_up"]
     second = await answer(
@@ -396,6 +425,7 @@ async def test_the_clock_reminds_and_escalates_by_itself(start_service, service_
     ]
     assert reminders[0]["lead_department"] == "DIR_MOBILITA"
     found = await client.get(f"/v1/cases/{late['id']}", headers=OPERATOR)
+    assert found.json()["history"][-1]["action"] == "escalated"
     assert found.json()["clock"] == {
         "due_on": late["due_on"],
         "days_left": -1,

@@ -57,6 +57,7 @@ ALLOWED = [
     (a.RECEIVED, a.ASSIGNED),
     (a.ASSIGNED, a.ASSIGNED),
     (a.ASSIGNED, a.IN_REVIEW),
+    (a.IN_REVIEW, a.IN_REVIEW),
     (a.IN_REVIEW, a.DRAFTED),
     (a.IN_REVIEW, a.ASSIGNED),
     (a.DRAFTED, a.DRAFTED),
@@ -64,7 +65,7 @@ ALLOWED = [
     (a.DRAFTED, a.ASSIGNED),
     (a.APPROVED, a.DRAFTED),
     (a.APPROVED, a.PUBLISHED),
-    (a.PUBLISHED, a.ASSIGNED),
+    (a.PUBLISHED, a.IN_REVIEW),
 ]
 
 

@@ -24,12 +24,13 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.auth import TokenVerifier
+from common.documents import MEDIA_TYPES
 from common.errors import DomainError
 from common.http.operations import Operation, operations_of
 from common.http.problems import problem_response
 
 JSON = "application/json"
-UPLOADS = frozenset({"text/csv"})
+UPLOADS = frozenset({"text/csv"}) | MEDIA_TYPES  # streamed, counted as they come
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A JSON escape of U+0000 that is not itself an escaped backslash followed by "u0000".
 _NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from common import documents as common_documents
 from common.db.repository import Record, Repository
 from common.errors import NotFound
 from common.http.pagination import PageParams
@@ -20,6 +21,7 @@ from deliberation.adapters.tables import (
     assemblies,
     assembly_rules,
     attendance,
+    documents,
     pac_actions,
     pac_ambiti,
     pac_objectives,
@@ -554,7 +556,12 @@ class Votes(Repository[Vote]):
         return [(m, c) for m, c in found.all()]
 
 
+class Documents(common_documents.Documents):
+    table = documents
+
+
 REPOSITORIES: tuple[type[Repository[Any]], ...] = (
+    Documents,
     PacAmbiti,
     PacObjectives,
     PacActions,

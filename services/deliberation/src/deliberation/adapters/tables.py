@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from common.db import PlatformTables, metadata_for
+from common.documents import documents_table
 
 SCHEMA = "deliberation"
 metadata = metadata_for(SCHEMA)
@@ -326,3 +327,6 @@ vote_ballots = sa.Table(
     sa.Column("choice", sa.Text, nullable=False),
     sa.CheckConstraint("choice IN ('yes', 'no', 'abstain')", name="choice"),
 )
+
+# Agendas, materials and minutes of sessions: uploaded, or registered by URL and SHA-256.
+documents = documents_table(metadata)

@@ -19,6 +19,7 @@ from common.http.problems import problem_responses
 from deliberation.adapters import repositories as records
 from deliberation.api import schemas as s
 from deliberation.service import minutes as documents
+from deliberation.service import session_documents
 from deliberation.service import sessions as service
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
@@ -101,7 +102,9 @@ async def get(
     summary="Open, close or cancel a session",
     description="`scheduled → open → closed`, or `scheduled → cancelled` (with a reason). "
     "Closing is refused while a vote is open; it publishes "
-    "`deliberation.attendance.recorded.v1` (who attended, for how long). Needs `If-Match`.",
+    "`deliberation.attendance.recorded.v1` (who attended, for how long) and draws up the "
+    "minutes (Italian and English) as public documents of the session, for the next "
+    "plenary to approve. Needs `If-Match`.",
     response_model=s.Session,
     responses=problem_responses(401, 403, 404, 409, 412, 428),
 )
@@ -109,12 +112,18 @@ async def move(
     session_id: SessionId,
     body: s.SessionMove,
     response: Response,
-    _: Annotated[Principal, Depends(staff)],
+    principal: Annotated[Principal, Depends(staff)],
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.Session:
-    row = await service.move(
-        session_id, body.to, if_match=if_match, reason=body.reason, now=_now(), uow=uow
+    row = await session_documents.move(
+        session_id,
+        body.to,
+        if_match=if_match,
+        reason=body.reason,
+        now=_now(),
+        actor=principal.subject,
+        uow=uow,
     )
     response.headers["ETag"] = etag_of(row.version)
     return view(row)

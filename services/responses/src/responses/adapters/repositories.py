@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from common import documents as common_documents
 from common.db.repository import Record, Repository
 from common.http.pagination import PageParams
 from responses.adapters.tables import (
@@ -18,6 +19,7 @@ from responses.adapters.tables import (
     cases,
     deadlines,
     departments,
+    documents,
     drafts,
     history,
     milestones,
@@ -475,7 +477,12 @@ class ProgressReports(Repository[ProgressReport]):
         )
 
 
+class Documents(common_documents.Documents):
+    table = documents
+
+
 REPOSITORIES: tuple[type[Repository[Any]], ...] = (
+    Documents,
     Departments,
     Policies,
     Cases,

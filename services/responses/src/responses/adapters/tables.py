@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from common.db import PlatformTables, metadata_for
+from common.documents import documents_table
 
 SCHEMA = "responses"
 metadata = metadata_for(SCHEMA)
@@ -266,3 +267,6 @@ progress_reports = sa.Table(
     _created(),
     sa.Index("ix_progress_reports_result_id", "result_id", "created_at"),
 )
+
+# A case's documents: the technical opinion, the formal act, attachments of the answer.
+documents = documents_table(metadata)

@@ -91,7 +91,12 @@ async def open_case(
         values["cycle"] = body.cycle
     values["text_sha256"] = service.text_sha256(body.title, body.text, body.rationale)
     case = await service.open_case(
-        values, origin="operator", actor=principal.subject, role="operator", uow=uow
+        values,
+        origin="operator",
+        actor=principal.subject,
+        role="operator",
+        uow=uow,
+        today=milan_today(),
     )
     response.headers["Location"] = f"/v1/cases/{case.id}"
     scope = await _scope(principal, uow)
@@ -332,9 +337,9 @@ async def publish(
     operation_id="cases-reply",
     summary="Record the assembly's reply to the published answer",
     description="`satisfied`, `partially_satisfied` or `contested` (the last two with a "
-    "text). A contested reply reopens the case for a follow-up answer, with a due date of "
-    "its own counted from the reply; the published answer stays as it was. Needs "
-    "`If-Match`.",
+    "text). A contested reply takes the case back into review (`in_review`, the same lead "
+    "department) for a follow-up answer, with a due date of its own counted from the "
+    "reply; the published answer stays as it was. Needs `If-Match`.",
     response_model=s.CaseDetail,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )

@@ -87,6 +87,27 @@ async def add_result(
     return next(r for r in found.results if r.id == row.id)
 
 
+@router.get(
+    "/v1/results/{result_id}",
+    operation_id="results-get",
+    summary="One result, with its rolled-up progress and milestones",
+    description="Its `ETag` is what a progress report's `If-Match` names.",
+    response_model=s.ResultView,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_result(
+    result_id: ResultId,
+    response: Response,
+    principal: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+) -> s.ResultView:
+    scope = await _scope(principal, uow)
+    row = await service.result_of(result_id, scope, uow=uow)
+    response.headers["ETag"] = etag_of(row.version)
+    found = await implementation_of(row.case_id, scope, uow)
+    return next(r for r in found.results if r.id == row.id)
+
+
 @router.post(
     "/v1/results/{result_id}/milestones",
     operation_id="milestones-create",

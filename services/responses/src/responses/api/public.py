@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from common.dates import milan_today
+from common.documents import view
 from common.http.deps import ReadTx
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
@@ -20,6 +21,7 @@ from responses.api import schemas as s
 from responses.api import views
 from responses.api.implementation import implementation_of
 from responses.service import cases as service
+from responses.service import documents as case_documents
 
 public = APIRouter(prefix="/public/v1/cases", tags=["public"])
 
@@ -88,6 +90,10 @@ async def public_get(
     replies = await Replies(uow).of_case(case.id)
     return s.PublicCaseDetail(
         **_public(case, codes, answers[-1] if answers else None).model_dump(),
+        documents=[
+            view(d, content_url=f"/public/v1/documents/{d.id}/content")
+            for d in await case_documents.of_case(case.id, None, uow=uow)
+        ],
         text=[Text(**p) for p in case.text],
         rationale=Text(**case.rationale),
         text_sha256=case.text_sha256,

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from common.documents import DocumentView
 from common.texts import Text
 
 
@@ -458,6 +459,9 @@ class PublicCase(BaseModel):
 
 
 class PublicCaseDetail(PublicCase):
+    documents: list[DocumentView] = Field(
+        description="The public documents (opinion, act, attachments), once answered."
+    )
     text: list[Text]
     rationale: Text
     text_sha256: str

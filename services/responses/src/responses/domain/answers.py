@@ -10,8 +10,10 @@ draft version is drafted → drafted), ``approved`` by another person than the d
 drafted). The case may be handed to another department while in review or drafted
 (in_review → assigned, drafted → assigned): the opinion is then asked again. An approved
 answer is not reassigned: it is redrafted first or published. Published answers are
-frozen; a ``contested`` reply of the assembly (:func:`reopens`) takes the case back to
-``assigned`` for a follow-up answer, which is a new document beside the first.
+frozen; a ``contested`` reply of the assembly (:func:`reopens`) takes the case back into
+review (``in_review``: the lead department keeps it, its opinion stands and may be
+recorded again, in_review → in_review) for a follow-up answer, a new document beside the
+first.
 
 Points. An answer is made of points, numbered from 1 as the proposal's paragraphs are: a
 point answers its paragraph. A single point numbered 1 answers the whole proposal (and is
@@ -101,10 +103,10 @@ PUBLISHED = State.PUBLISHED
 TRANSITIONS: dict[State, frozenset[State]] = {
     RECEIVED: frozenset({ASSIGNED}),
     ASSIGNED: frozenset({ASSIGNED, IN_REVIEW}),
-    IN_REVIEW: frozenset({DRAFTED, ASSIGNED}),
+    IN_REVIEW: frozenset({IN_REVIEW, DRAFTED, ASSIGNED}),
     DRAFTED: frozenset({DRAFTED, APPROVED, ASSIGNED}),
     APPROVED: frozenset({DRAFTED, PUBLISHED}),
-    PUBLISHED: frozenset({ASSIGNED}),
+    PUBLISHED: frozenset({IN_REVIEW}),
 }
 
 

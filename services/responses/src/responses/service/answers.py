@@ -57,6 +57,7 @@ async def draft(
     case = await visible(case_id, scope, uow=uow, lock=True)
     require_lead(case, scope, "draft the answer")
     check_if_match(if_match, version=case.version)
+    workflow.transition(case.state, str(workflow.State.DRAFTED))
     points = points_of(values["points"])
     workflow.check_points(points, paragraphs=len(case.text))
     decision = workflow.overall(points)
@@ -160,6 +161,7 @@ async def publish(
     case = await visible(case_id, scope, uow=uow, lock=True)
     require_lead(case, scope, "publish the answer")
     check_if_match(if_match, version=case.version)
+    workflow.transition(case.state, str(workflow.State.PUBLISHED))  # before anything is written
     draft = await Drafts(uow).latest(case.id)
     if draft is None or draft.approved_at is None:
         raise Conflict("Only an approved draft is published.", slug="not-approved")
@@ -257,7 +259,7 @@ async def reply(
     )
     moved = await _move(
         case,
-        workflow.State.ASSIGNED,
+        workflow.State.IN_REVIEW,
         action="reopened",
         scope=scope,
         details={"kind": str(kind_), "round": case.round + 1},

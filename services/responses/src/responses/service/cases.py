@@ -102,8 +102,19 @@ async def detail(
 
 
 async def open_case(
-    values: dict[str, Any], *, origin: str, actor: str, role: str, uow: UnitOfWork
+    values: dict[str, Any],
+    *,
+    origin: str,
+    actor: str,
+    role: str,
+    uow: UnitOfWork,
+    today: date | None = None,
 ) -> Case:
+    """``today`` (for an operator's case) refuses an adoption date still to come."""
+    if today is not None and values["adopted_on"] > today:
+        raise Invalid(
+            "A recommendation is adopted on a day that has come.", slug="adopted-in-future"
+        )
     existing = await Cases(uow).by_proposal(values["proposal_id"])
     if existing is not None:
         raise Conflict(

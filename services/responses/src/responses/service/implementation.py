@@ -11,7 +11,7 @@ from typing import Any
 
 from common.contracts.responses import ImplementationUpdated
 from common.db import UnitOfWork
-from common.errors import Conflict, Invalid
+from common.errors import Conflict, Invalid, NotFound
 from common.http.etag import check_if_match
 from responses.adapters.repositories import (
     Case,
@@ -141,12 +141,18 @@ async def reach_milestone(
     _, result = await _result(result_id, scope, uow=uow)
     milestone = await Milestones(uow).get(milestone_id, lock=True)
     if milestone.result_id != result.id:
-        raise Invalid("The milestone belongs to another result.", slug="other-result")
+        raise NotFound(f"No milestone {milestone_id} on result {result_id}.")
     check_if_match(if_match, version=milestone.version)
     tree.check_milestone(result.starts_on, milestone.planned_on, actual_on, today=today)
     return await Milestones(uow).update(
         milestone.id, actual_on=actual_on, version=milestone.version + 1
     )
+
+
+async def result_of(result_id: uuid.UUID, scope: Scope, *, uow: UnitOfWork) -> Result:
+    result = await Results(uow).get(result_id)
+    await visible(result.case_id, scope, uow=uow)
+    return result
 
 
 async def milestones_of(result_id: uuid.UUID, scope: Scope, *, uow: UnitOfWork) -> list[Milestone]:

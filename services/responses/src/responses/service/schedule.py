@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from common.contracts.responses import CaseOverdue, CaseReminderDue
 from common.db import UnitOfWork, UnitOfWorkFactory, transaction
-from responses.adapters.repositories import Alarms, Case, Cases, Departments
+from responses.adapters.repositories import Alarms, Case, Cases, Departments, History
 from responses.adapters.tables import alarms
 from responses.domain import answers as workflow
 from responses.domain import clock
@@ -121,6 +121,20 @@ async def _raise(case_id: object, today: date, *, uow: UnitOfWork) -> int:
                 )
                 if about == ANSWER:
                     escalation = str(alarm.level)
+                await History(uow).append(
+                    "case_id",
+                    case.id,
+                    action="escalated",
+                    from_state=case.state,
+                    to_state=case.state,
+                    actor_role="system",
+                    actor="clock",
+                    details={
+                        "about": about,
+                        "level": str(alarm.level),
+                        "due_on": alarm.due.isoformat(),
+                    },
+                )
     if escalation != case.escalation:
         await Cases(uow).update(case.id, escalation=escalation)
     return raised

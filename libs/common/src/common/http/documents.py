@@ -1,0 +1,66 @@
+"""A document in a request (its bytes, or a JSON link to it) and in a response (its bytes
+with their digest): the same for every service that keeps documents."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request, Response
+from pydantic import ValidationError
+
+from common.documents import Document, DocumentLink, read_upload
+from common.errors import Invalid
+from common.texts import Text
+
+
+@dataclass(frozen=True)
+class Upload:
+    kind: str
+    title: Text
+    media_type: str
+    content: bytes
+
+
+async def incoming(
+    request: Request, *, kind: str | None, title_it: str | None, title_en: str | None
+) -> Upload | DocumentLink:
+    """A JSON body is a :class:`DocumentLink`; any other is the document's bytes, whose
+    ``kind`` and titles come in the query."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "application/json":
+        try:
+            return DocumentLink.model_validate_json(await request.body())
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise Invalid(f"{where}: {first['msg']}.", slug="invalid-document-link") from None
+    if kind is None or title_it is None or title_en is None:
+        raise Invalid(
+            "An upload names its `kind`, `title_it` and `title_en`.", slug="document-unnamed"
+        )
+    return Upload(
+        kind=kind,
+        title=Text(it=title_it, en=title_en),
+        media_type=media_type,
+        content=await read_upload(request.stream()),
+    )
+
+
+def download(document: Document, body: bytes) -> Response:
+    """The bytes with their media type, and their SHA-256 as ``Repr-Digest`` (RFC 9530)."""
+    digest = base64.b64encode(bytes.fromhex(document.sha256)).decode()
+    return Response(
+        body,
+        media_type=document.media_type,
+        headers={"ETag": f'"{document.sha256}"', "Repr-Digest": f"sha-256=:{digest}:"},
+    )
+
+
+CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The bytes, with `Repr-Digest` (SHA-256).",
+    }
+}

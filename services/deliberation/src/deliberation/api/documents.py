@@ -1,0 +1,163 @@
+"""A session's documents: upload or register, list, download; the minutes' approval."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.auth import Principal, require_roles
+from common.documents import (
+    Document,
+    DocumentLink,
+    DocumentView,
+    upload_body,
+    view,
+)
+from common.http.deps import ReadTx, Tx
+from common.http.documents import CONTENT, download, incoming
+from common.http.problems import problem_responses
+from deliberation.service import session_documents as service
+
+router = APIRouter(tags=["sessions"])
+public = APIRouter(tags=["public"])
+staff = require_roles("operator", "facilitator")
+readers = require_roles("operator", "facilitator", "auditor", "integration", "member")
+SessionId = Annotated[uuid.UUID, Path(description="The session's id.")]
+DocumentId = Annotated[uuid.UUID, Path(description="The document's id.")]
+
+
+def _view(document: Document, *, public_path: bool = False) -> DocumentView:
+    prefix = "/public/v1" if public_path else "/v1"
+    return view(document, content_url=f"{prefix}/documents/{document.id}/content")
+
+
+@router.post(
+    "/v1/sessions/{session_id}/documents",
+    operation_id="sessions-documents-add",
+    summary="Add a document to a session: upload it, or register it by URL",
+    description="Upload: the bytes as the body, with their media type as `Content-Type` "
+    "(PDF, Markdown, plain text, PNG, JPEG, ODT, DOCX; at most 20 MB) and `kind`, "
+    "`title_it`, `title_en` in the query; the service keeps the bytes, their size and "
+    "SHA-256. Register: a JSON `DocumentLink` with the URL and the SHA-256 of the bytes "
+    "there. `public=true` shows it in the public calendar.",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DocumentView,
+    responses=problem_responses(401, 403, 404, 413, 415, 422),
+    openapi_extra=upload_body(),
+)
+async def add(
+    session_id: SessionId,
+    request: Request,
+    response: Response,
+    principal: Annotated[Principal, Depends(staff)],
+    uow: Tx,
+    kind: Annotated[str | None, Query(max_length=30, examples=["agenda"])] = None,
+    title_it: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
+    title_en: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
+    public: Annotated[bool, Query(description="Shown to the public.")] = True,
+) -> DocumentView:
+    found = await incoming(request, kind=kind, title_it=title_it, title_en=title_en)
+    if isinstance(found, DocumentLink):
+        document = await service.register(
+            session_id, found, public=public, actor=principal.subject, uow=uow
+        )
+    else:
+        document = await service.upload(
+            session_id,
+            kind=found.kind,
+            title=found.title,
+            media_type=found.media_type,
+            content=found.content,
+            public=public,
+            actor=principal.subject,
+            uow=uow,
+        )
+    response.headers["Location"] = f"/v1/documents/{document.id}/content"
+    return _view(document)
+
+
+@router.get(
+    "/v1/sessions/{session_id}/documents",
+    operation_id="sessions-documents",
+    summary="A session's documents",
+    response_model=list[DocumentView],
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def documents(
+    session_id: SessionId,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+) -> list[DocumentView]:
+    rows = await service.of_session(session_id, public_only=False, uow=uow)
+    return [_view(d) for d in rows]
+
+
+@router.get(
+    "/v1/documents/{document_id}/content",
+    operation_id="documents-content",
+    summary="Download an uploaded document",
+    description="The bytes as uploaded, with their media type and a `Repr-Digest` header "
+    "holding their SHA-256 (RFC 9530). A registered document is read at its URL (404).",
+    response_class=Response,
+    responses={**CONTENT, **problem_responses(401, 403, 404, 422)},
+)
+async def content(
+    document_id: DocumentId,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+) -> Response:
+    document, body = await service.content(document_id, public_only=False, uow=uow)
+    return download(document, body)
+
+
+class MinutesApproval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    minutes_of: uuid.UUID = Field(description="The earlier session whose minutes are approved.")
+
+
+@router.post(
+    "/v1/sessions/{session_id}/minutes-approval",
+    operation_id="sessions-approve-minutes",
+    summary="The plenary approves the minutes of an earlier session",
+    description="By an open plenary of the same assembly, for a closed session; each set "
+    "of minutes is approved once.",
+    response_model=list[DocumentView],
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def approve_minutes(
+    session_id: SessionId,
+    body: MinutesApproval,
+    _: Annotated[Principal, Depends(staff)],
+    uow: Tx,
+) -> list[DocumentView]:
+    approved = await service.approve_minutes(session_id, body.minutes_of, uow=uow)
+    return [_view(d) for d in approved]
+
+
+@public.get(
+    "/public/v1/sessions/{session_id}/documents",
+    operation_id="public-sessions-documents",
+    summary="A session's public documents",
+    description="Agenda, materials and minutes (with the session that approved them).",
+    response_model=list[DocumentView],
+    responses=problem_responses(404, 422),
+)
+async def public_documents(session_id: SessionId, uow: ReadTx) -> list[DocumentView]:
+    rows = await service.of_session(session_id, public_only=True, uow=uow)
+    return [_view(d, public_path=True) for d in rows]
+
+
+@public.get(
+    "/public/v1/documents/{document_id}/content",
+    operation_id="public-documents-content",
+    summary="Download a public document",
+    response_class=Response,
+    responses={**CONTENT, **problem_responses(404, 422)},
+)
+async def public_content(document_id: DocumentId, uow: ReadTx) -> Response:
+    document, body = await service.content(document_id, public_only=True, uow=uow)
+    return download(document, body)
