@@ -653,3 +653,47 @@ async def test_a_policy_is_versioned_and_a_case_keeps_its_own(start_service):
     assert second["due_on"] == "2027-03-02"
     again = (await client.get(f"/v1/cases/{first['id']}", headers=OPERATOR)).json()
     assert again["due_on"] == "2027-03-31"
+
+
+async def test_progress_reports_fall_due_on_the_same_clock(start_service, service_urls):
+    """The clock is a function of the day: run on days to come, it reminds the lead
+    department of the next progress report, then escalates it, each alarm once."""
+    from responses.service.schedule import run_clock
+
+    app, client = await start_service("responses", clock_seconds=3600)
+    await departments(client)
+    case = await open_case(client, adopted_on=milan_today() - timedelta(days=20))
+    await answer(client, case, [ACCEPTED])
+    detail = (await client.get(f"/v1/cases/{case['id']}/results", headers=OPERATOR)).json()
+    due = date.fromisoformat(detail["next_report_on"])
+    assert (due - milan_today()).days in range(181, 185)  # six months after publication
+    factory = app.state.uow_factory
+    assert await run_clock(today=due - timedelta(days=31), uow_factory=factory) == 0
+    assert await run_clock(today=due - timedelta(days=30), uow_factory=factory) == 1
+    assert await run_clock(today=due - timedelta(days=7), uow_factory=factory) == 1
+    assert await run_clock(today=due - timedelta(days=7), uow_factory=factory) == 0
+    assert await run_clock(today=due + timedelta(days=30), uow_factory=factory) == 2
+    reminders = await outbox(service_urls["responses"], "responses.case.reminder_due.v1")
+    overdue = await outbox(service_urls["responses"], "responses.case.overdue.v1")
+    assert [(r["about"], r["days_left"]) for r in reminders] == [
+        ("progress_report", 30),
+        ("progress_report", 7),
+    ]
+    assert [(o["about"], o["level"]) for o in overdue] == [
+        ("progress_report", "coordination"),
+        ("progress_report", "political"),
+    ]
+    # A report moves the next one on: the old alarms do not come back.
+    result = await client.post(
+        f"/v1/cases/{case['id']}/results",
+        json={"title": TEXT, "description": TEXT},
+        headers=department("DIR_MOBILITA", subject="drafter"),
+    )
+    assert result.status_code == 201, result.text
+    reported = await client.post(
+        f"/v1/results/{result.json()['id']}/progress",
+        json={"progress": 10, "status": "in_progress", "note": TEXT},
+        headers={**department("DIR_MOBILITA", subject="drafter"), "If-Match": '"1"'},
+    )
+    assert reported.status_code == 201, reported.text
+    assert await run_clock(today=due + timedelta(days=30), uow_factory=factory) == 0
