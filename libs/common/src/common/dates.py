@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 #: The assembly's dates (terms, deadlines, a letter's validity) are Milan's.
 MILAN = ZoneInfo("Europe/Rome")
@@ -35,3 +35,16 @@ IsoDate = Annotated[
     BeforeValidator(_iso_date),
     WithJsonSchema({"type": "string", "format": "date", "examples": ["2027-01-31"]}),
 ]
+
+
+def _within_calendar(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("a time carries its offset (…+01:00)")
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("a time between the years 2000 and 2100")
+    return value
+
+
+#: A moment a client writes for the assembly's calendar: with its offset, between 2000 and
+#: 2100 (year 1 at +23:59 is not a time PostgreSQL can store, and no session is held then).
+Moment = Annotated[datetime, AfterValidator(_within_calendar)]

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from common.dates import Moment
 from common.texts import Text
 from deliberation.domain import proposals as text
 
@@ -35,8 +36,8 @@ class SessionIn(BaseModel):
     kind: Literal["plenary", "working_group"] = Field(examples=["plenary"])
     working_group_id: uuid.UUID | None = None
     title: Text = Field(examples=[{"it": "Plenaria di marzo", "en": "March plenary"}])
-    starts_at: datetime = Field(examples=["2027-03-14T09:30:00+01:00"])
-    ends_at: datetime = Field(examples=["2027-03-14T13:00:00+01:00"])
+    starts_at: Moment = Field(examples=["2027-03-14T09:30:00+01:00"])
+    ends_at: Moment = Field(examples=["2027-03-14T13:00:00+01:00"])
     place: str | None = Field(
         default=None, max_length=500, examples=["Palazzo Marino, Sala Alessi"]
     )
