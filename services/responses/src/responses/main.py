@@ -12,6 +12,7 @@ from responses.adapters.tables import platform
 from responses.api import cases, departments, documents, implementation, public
 from responses.config import ResponsesSettings
 from responses.service.cases import on_proposal_adopted
+from responses.service.policies import on_assembly_configured
 from responses.service.schedule import run_clock
 
 
@@ -50,7 +51,10 @@ def definition(settings: ResponsesSettings) -> ServiceDefinition:
             {"name": "implementation", "description": "Results, milestones, progress."},
             {"name": "public", "description": "Anonymous reads, no personal data."},
         ],
-        subscriptions=[Subscription.of(on_proposal_adopted)],
+        subscriptions=[
+            Subscription.of(on_proposal_adopted),
+            Subscription.of(on_assembly_configured),
+        ],
         workers=[clock],
     )
 

@@ -13,6 +13,7 @@ import asyncpg
 import nats
 
 from common.contracts.deliberation import ProposalAdopted, Tally
+from common.contracts.membership import AssemblyConfigured, Rotation
 from common.dates import milan_today
 from common.events.envelope import Event
 from common.events.streams import ensure_stream
@@ -92,6 +93,33 @@ async def departments(client) -> None:
     assert imported.json() == {"created": 3, "updated": 0, "unchanged": 0}
 
 
+async def known_assembly(client, nats_url: str) -> uuid.UUID:
+    """An assembly as membership configures it: responses learns it from the event."""
+    assembly = uuid.uuid4()
+    configured = AssemblyConfigured(
+        assembly_id=assembly, version=1, seats=90, min_age=16, rotation=Rotation(cohort_size=90)
+    )
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, "membership")
+        event = Event(
+            source="/membership", type=configured.TYPE, data=configured.model_dump(mode="json")
+        )
+        await js.publish(
+            event.type, event.model_dump_json().encode(), headers={"Nats-Msg-Id": str(event.id)}
+        )
+    finally:
+        await nc.close()
+
+    async def learnt() -> bool:
+        found = await client.get(f"/v1/assemblies/{assembly}/response-policy", headers=OPERATOR)
+        return found.status_code == 200
+
+    await eventually(learnt)
+    return assembly
+
+
 async def outbox(url: str, type_: str) -> list[dict]:
     db = await asyncpg.connect(url.replace("+asyncpg", ""))
     try:
@@ -105,12 +133,12 @@ async def open_case(
     client,
     *,
     adopted_on: date,
+    assembly: uuid.UUID,
     lead: str | None = "DIR_MOBILITA",
-    assembly: uuid.UUID | None = None,
     paragraphs: int = 1,
 ) -> dict:
     body = {
-        "assembly_id": str(assembly or uuid.uuid4()),
+        "assembly_id": str(assembly),
         "title": TEXT,
         "text": [TEXT] * paragraphs,
         "rationale": TEXT,
@@ -235,7 +263,10 @@ async def test_an_answer_with_four_eyes_reaches_the_public_and_stays_frozen(
 ):
     _, client = await start_service("responses")
     await departments(client)
-    case = await open_case(client, adopted_on=milan_today() - timedelta(days=10), paragraphs=2)
+    assembly = await known_assembly(client, nats_server.url)
+    case = await open_case(
+        client, adopted_on=milan_today() - timedelta(days=10), assembly=assembly, paragraphs=2
+    )
     cid = case["id"]
     drafter = department("DIR_MOBILITA", subject="drafter")
     etag = case_etag = (await client.get(f"/v1/cases/{cid}", headers=OPERATOR)).headers["ETag"]
@@ -402,12 +433,14 @@ async def test_an_answer_with_four_eyes_reaches_the_public_and_stays_frozen(
     assert public["replies"][0]["kind"] == "contested"
 
 
-async def test_the_clock_reminds_and_escalates_by_itself(start_service, service_urls):
+async def test_the_clock_reminds_and_escalates_by_itself(start_service, service_urls, nats_server):
     _, client = await start_service("responses", clock_seconds=0.2)
     await departments(client)
+    assembly = await known_assembly(client, nats_server.url)
     today = milan_today()
-    near = await open_case(client, adopted_on=today - timedelta(days=115))  # due in 5 days
-    late = await open_case(client, adopted_on=today - timedelta(days=121))  # due yesterday
+    near = await open_case(client, adopted_on=today - timedelta(days=115), assembly=assembly)
+    late = await open_case(client, adopted_on=today - timedelta(days=121), assembly=assembly)
+    # due in 5 days, and due yesterday
     assert near["days_left"] == 5
     assert late["days_left"] == -1
 
@@ -464,10 +497,11 @@ async def test_the_clock_reminds_and_escalates_by_itself(start_service, service_
     assert public["deadlines"][1]["reason"] == REASON
 
 
-async def test_results_roll_up_and_bad_input_is_refused(start_service, service_urls):
+async def test_results_roll_up_and_bad_input_is_refused(start_service, service_urls, nats_server):
     _, client = await start_service("responses")
     await departments(client)
-    case = await open_case(client, adopted_on=milan_today() - timedelta(days=20))
+    assembly = await known_assembly(client, nats_server.url)
+    case = await open_case(client, adopted_on=milan_today() - timedelta(days=20), assembly=assembly)
     cid = case["id"]
     lead = department("DIR_MOBILITA", subject="drafter")
     early = await client.post(
@@ -559,11 +593,11 @@ async def test_results_roll_up_and_bad_input_is_refused(start_service, service_u
     assert len(public["implementation"]["results"]) == 3
 
 
-async def test_service_levels_match_a_hand_count(start_service):
+async def test_service_levels_match_a_hand_count(start_service, nats_server):
     _, client = await start_service("responses")
     await departments(client)
     today = milan_today()
-    assembly = uuid.uuid4()
+    assembly = await known_assembly(client, nats_server.url)
     # (days since adoption, lead, answered today?): the policy gives 120 days.
     plan = (
         [(30, "DIR_MOBILITA", True)] * 6  # on time, 30 days each
@@ -616,10 +650,29 @@ async def test_service_levels_match_a_hand_count(start_service):
     assert (await client.get("/v1/statistics/service-levels", headers=other)).status_code == 200
 
 
-async def test_a_policy_is_versioned_and_a_case_keeps_its_own(start_service):
+async def test_a_policy_is_versioned_and_a_case_keeps_its_own(start_service, nats_server):
     _, client = await start_service("responses")
     await departments(client)
-    assembly = uuid.uuid4()
+    unknown = await client.get(f"/v1/assemblies/{uuid.uuid4()}/response-policy", headers=OPERATOR)
+    assert unknown.status_code == 404
+    stranger = {
+        "assembly_id": str(uuid.uuid4()),
+        "title": TEXT,
+        "text": [TEXT],
+        "rationale": TEXT,
+        "adopted_on": "2026-11-02",
+    }
+    refused = await client.post("/v1/cases", json=stranger, headers=OPERATOR)
+    assert refused.status_code == 422
+    assert refused.json()["type"].endswith(":unknown-assembly")
+    future = await client.post(
+        "/v1/cases",
+        json={**stranger, "adopted_on": (milan_today() + timedelta(days=3)).isoformat()},
+        headers=OPERATOR,
+    )
+    assert future.status_code == 422
+    assert future.json()["type"].endswith(":adopted-in-future")
+    assembly = await known_assembly(client, nats_server.url)
     url = f"/v1/assemblies/{assembly}/response-policy"
     default = await client.get(url, headers=OPERATOR)
     assert default.status_code == 200, default.text
@@ -655,14 +708,17 @@ async def test_a_policy_is_versioned_and_a_case_keeps_its_own(start_service):
     assert again["due_on"] == "2027-03-31"
 
 
-async def test_progress_reports_fall_due_on_the_same_clock(start_service, service_urls):
+async def test_progress_reports_fall_due_on_the_same_clock(
+    start_service, service_urls, nats_server
+):
     """The clock is a function of the day: run on days to come, it reminds the lead
     department of the next progress report, then escalates it, each alarm once."""
     from responses.service.schedule import run_clock
 
     app, client = await start_service("responses", clock_seconds=3600)
     await departments(client)
-    case = await open_case(client, adopted_on=milan_today() - timedelta(days=20))
+    assembly = await known_assembly(client, nats_server.url)
+    case = await open_case(client, adopted_on=milan_today() - timedelta(days=20), assembly=assembly)
     await answer(client, case, [ACCEPTED])
     detail = (await client.get(f"/v1/cases/{case['id']}/results", headers=OPERATOR)).json()
     due = date.fromisoformat(detail["next_report_on"])

@@ -16,6 +16,7 @@ from common.http.pagination import PageParams
 from responses.adapters.tables import (
     alarms,
     answers,
+    assemblies,
     cases,
     deadlines,
     departments,
@@ -73,6 +74,34 @@ class Departments(Repository[Department]):
             .returning(departments.c.id)
         )
         return (await self.session.execute(stmt)).first() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Assembly(Record):
+    id: uuid.UUID
+    config_version: int
+
+
+class Assemblies(Repository[Assembly]):
+    table = assemblies
+    record = Assembly
+    not_found = (
+        "No assembly {key} is known here (membership configures them).",
+        "unknown-assembly",
+    )
+
+    async def learn(self, assembly_id: uuid.UUID, *, config_version: int) -> None:
+        """Keep membership's newest configuration (events may arrive out of order)."""
+        stmt = sa.dialects.postgresql.insert(assemblies).values(
+            id=assembly_id, config_version=config_version
+        )
+        await self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[assemblies.c.id],
+                set_={"config_version": config_version, "updated_at": sa.func.now()},
+                where=assemblies.c.config_version < config_version,
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,6 +511,7 @@ class Documents(common_documents.Documents):
 
 
 REPOSITORIES: tuple[type[Repository[Any]], ...] = (
+    Assemblies,
     Documents,
     Departments,
     Policies,

@@ -52,6 +52,16 @@ def _case_ref() -> sa.Column[Any]:
     )
 
 
+# The assemblies membership configured: a case or a policy names one of them.
+assemblies = sa.Table(
+    "assemblies",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("config_version", sa.Integer, nullable=False),
+    _created(),
+    _updated(),
+)
+
 # How long the Comune has to answer an assembly's proposals, and when it is reminded and
 # escalated: a new version for every change; a case keeps the version it was opened under.
 policies = sa.Table(

@@ -254,7 +254,7 @@ def _policy_view(row: records.Policy) -> s.Policy:
     "reminders before the due date, escalations after it, the months between progress "
     "reports, and how decisions map to Decidim's proposal states.",
     response_model=s.Policy,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_policy(
     assembly_id: Annotated[uuid.UUID, Path(description="The assembly's id.")],
@@ -262,7 +262,7 @@ async def get_policy(
     _: Annotated[Principal, Depends(dashboards)],
     uow: Tx,
 ) -> s.Policy:
-    row = await policies.current(assembly_id, uow=uow)
+    row = await policies.of_known(assembly_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return _policy_view(row)
 
@@ -273,7 +273,7 @@ async def get_policy(
     summary="Set a new version of the answer policy",
     description="Cases already open keep the version they were opened under. Needs `If-Match`.",
     response_model=s.Policy,
-    responses=problem_responses(401, 403, 412, 422, 428),
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
 )
 async def set_policy(
     assembly_id: Annotated[uuid.UUID, Path(description="The assembly's id.")],

@@ -23,6 +23,7 @@ from common.http.etag import check_if_match
 from common.http.pagination import PageParams
 from common.texts import Text
 from responses.adapters.repositories import (
+    Assemblies,
     Case,
     Cases,
     Deadline,
@@ -111,10 +112,12 @@ async def open_case(
     today: date | None = None,
 ) -> Case:
     """``today`` (for an operator's case) refuses an adoption date still to come."""
-    if today is not None and values["adopted_on"] > today:
-        raise Invalid(
-            "A recommendation is adopted on a day that has come.", slug="adopted-in-future"
-        )
+    if today is not None:  # an operator's case: checked as a request is
+        if values["adopted_on"] > today:
+            raise Invalid(
+                "A recommendation is adopted on a day that has come.", slug="adopted-in-future"
+            )
+        await Assemblies(uow).referenced(values["assembly_id"])
     existing = await Cases(uow).by_proposal(values["proposal_id"])
     if existing is not None:
         raise Conflict(

@@ -7,9 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from common.contracts.membership import AssemblyConfigured
 from common.db import UnitOfWork
+from common.events.contracts import handles
+from common.events.envelope import Event
 from common.http.etag import check_if_match
-from responses.adapters.repositories import Policies, Policy
+from responses.adapters.repositories import Assemblies, Policies, Policy
 from responses.domain import answers as decisions
 from responses.domain import clock
 
@@ -40,6 +43,17 @@ def as_clock(row: Policy) -> clock.Policy:
     )
 
 
+@handles(AssemblyConfigured)
+async def on_assembly_configured(data: AssemblyConfigured, event: Event, uow: UnitOfWork) -> None:
+    await Assemblies(uow).learn(data.assembly_id, config_version=data.version)
+
+
+async def of_known(assembly_id: uuid.UUID, *, uow: UnitOfWork) -> Policy:
+    """The policy in force for an assembly membership configured (else a 404)."""
+    await Assemblies(uow).get(assembly_id)
+    return await current(assembly_id, uow=uow)
+
+
 async def current(assembly_id: uuid.UUID, *, uow: UnitOfWork) -> Policy:
     """The policy in force; the first time an assembly is named, version 1 is the default
     (120 calendar days, reminders 30, 7 and 1 days before, escalation the day after and 30
@@ -65,7 +79,7 @@ async def set_policy(
     uow: UnitOfWork,
 ) -> Policy:
     """A new version; open cases keep theirs."""
-    previous = await current(assembly_id, uow=uow)
+    previous = await of_known(assembly_id, uow=uow)
     check_if_match(if_match, version=previous.version)
     policy = clock.Policy(
         days=values["days"],
