@@ -5,14 +5,36 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import ValidationError
 
 from common.documents import Document, DocumentLink, read_upload
 from common.errors import Invalid
 from common.texts import Text
+
+
+@dataclass(frozen=True)
+class Naming:
+    """How an upload names itself, in the query (a JSON link carries its own)."""
+
+    kind: str | None
+    title_it: str | None
+    title_en: str | None
+    public: bool
+
+
+async def naming(
+    kind: Annotated[str | None, Query(max_length=30, examples=["agenda"])] = None,
+    title_it: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
+    title_en: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
+    public: Annotated[bool, Query(description="Shown to the public.")] = True,
+) -> Naming:
+    return Naming(kind=kind, title_it=title_it, title_en=title_en, public=public)
+
+
+DocumentNaming = Annotated[Naming, Depends(naming)]
 
 
 @dataclass(frozen=True)
@@ -23,9 +45,7 @@ class Upload:
     content: bytes
 
 
-async def incoming(
-    request: Request, *, kind: str | None, title_it: str | None, title_en: str | None
-) -> Upload | DocumentLink:
+async def incoming(request: Request, named: Naming) -> Upload | DocumentLink:
     """A JSON body is a :class:`DocumentLink`; any other is the document's bytes, whose
     ``kind`` and titles come in the query."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -36,6 +56,7 @@ async def incoming(
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise Invalid(f"{where}: {first['msg']}.", slug="invalid-document-link") from None
+    kind, title_it, title_en = named.kind, named.title_it, named.title_en
     if kind is None or title_it is None or title_en is None:
         raise Invalid(
             "An upload names its `kind`, `title_it` and `title_en`.", slug="document-unnamed"

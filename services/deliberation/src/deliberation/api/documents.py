@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
@@ -17,7 +17,7 @@ from common.documents import (
     view,
 )
 from common.http.deps import ReadTx, Tx
-from common.http.documents import CONTENT, download, incoming
+from common.http.documents import CONTENT, DocumentNaming, download, incoming
 from common.http.problems import problem_responses
 from deliberation.service import session_documents as service
 
@@ -54,15 +54,12 @@ async def add(
     response: Response,
     principal: Annotated[Principal, Depends(staff)],
     uow: Tx,
-    kind: Annotated[str | None, Query(max_length=30, examples=["agenda"])] = None,
-    title_it: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
-    title_en: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
-    public: Annotated[bool, Query(description="Shown to the public.")] = True,
+    named: DocumentNaming,
 ) -> DocumentView:
-    found = await incoming(request, kind=kind, title_it=title_it, title_en=title_en)
+    found = await incoming(request, named)
     if isinstance(found, DocumentLink):
         document = await service.register(
-            session_id, found, public=public, actor=principal.subject, uow=uow
+            session_id, found, public=named.public, actor=principal.subject, uow=uow
         )
     else:
         document = await service.upload(
@@ -71,7 +68,7 @@ async def add(
             title=found.title,
             media_type=found.media_type,
             content=found.content,
-            public=public,
+            public=named.public,
             actor=principal.subject,
             uow=uow,
         )

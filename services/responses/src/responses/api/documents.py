@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from common.auth import Principal
 from common.documents import Document, DocumentLink, DocumentView, upload_body, view
 from common.http.deps import ReadTx, Tx
-from common.http.documents import CONTENT, download, incoming
+from common.http.documents import CONTENT, DocumentNaming, download, incoming
 from common.http.problems import problem_responses
 from responses.api.cases import CaseId, _scope, drafters, readers
 from responses.service import documents as service
@@ -45,15 +45,12 @@ async def add(
     response: Response,
     principal: Annotated[Principal, Depends(drafters)],
     uow: Tx,
-    kind: Annotated[str | None, Query(max_length=30, examples=["opinion"])] = None,
-    title_it: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
-    title_en: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
-    public: Annotated[bool, Query(description="Shown with the published answer.")] = True,
+    named: DocumentNaming,
 ) -> DocumentView:
     scope = await _scope(principal, uow)
-    found = await incoming(request, kind=kind, title_it=title_it, title_en=title_en)
+    found = await incoming(request, named)
     if isinstance(found, DocumentLink):
-        document = await service.register(case_id, found, public=public, scope=scope, uow=uow)
+        document = await service.register(case_id, found, public=named.public, scope=scope, uow=uow)
     else:
         document = await service.upload(
             case_id,
@@ -61,7 +58,7 @@ async def add(
             title=found.title,
             media_type=found.media_type,
             content=found.content,
-            public=public,
+            public=named.public,
             scope=scope,
             uow=uow,
         )
