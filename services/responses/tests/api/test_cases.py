@@ -459,6 +459,11 @@ async def test_the_clock_reminds_and_escalates_by_itself(start_service, service_
     assert reminders[0]["lead_department"] == "DIR_MOBILITA"
     found = await client.get(f"/v1/cases/{late['id']}", headers=OPERATOR)
     assert found.json()["history"][-1]["action"] == "escalated"
+    assert [(a["kind"], a["days"], a["level"]) for a in found.json()["alarms"]] == [
+        ("overdue", 1, "coordination")
+    ]
+    reminded = (await client.get(f"/v1/cases/{near['id']}", headers=OPERATOR)).json()
+    assert [(a["kind"], a["days"]) for a in reminded["alarms"]] == [("reminder", 7)]
     assert found.json()["clock"] == {
         "due_on": late["due_on"],
         "days_left": -1,

@@ -41,7 +41,8 @@ async def _scope(principal: Principal, uow: UnitOfWork) -> service.Scope:
 async def _detail(
     case_id: uuid.UUID, scope: service.Scope, uow: UnitOfWork, response: Response
 ) -> s.CaseDetail:
-    case, deadlines, steps = await service.detail(case_id, scope, uow=uow)
+    found = await service.detail(case_id, scope, uow=uow)
+    case, deadlines, steps, alarms = found.case, found.deadlines, found.history, found.alarms
     codes = await service.codes_for([case], uow=uow)
     response.headers["ETag"] = etag_of(case.version)
     return s.CaseDetail(
@@ -54,6 +55,17 @@ async def _detail(
         tally=case.tally,
         opinion=case.opinion,
         deadlines=[views.deadline_view(d) for d in deadlines],
+        alarms=[
+            s.AlarmView(
+                kind=a.kind,
+                about=a.about,
+                days=a.days,
+                level=a.level,
+                due_on=a.due_on,
+                raised_on=a.raised_on,
+            )
+            for a in alarms
+        ],
         history=[
             s.StepView(
                 action=h.action,

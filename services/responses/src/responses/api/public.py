@@ -84,7 +84,8 @@ async def public_get(
     case_id: Annotated[uuid.UUID, Path(description="The case's id.")],
     uow: ReadTx,
 ) -> s.PublicCaseDetail:
-    case, deadlines, _ = await service.detail(case_id, None, uow=uow)
+    found = await service.detail(case_id, None, uow=uow)
+    case, deadlines = found.case, found.deadlines
     codes = await service.codes_for([case], uow=uow)
     answers = await Answers(uow).of_case(case.id)
     replies = await Replies(uow).of_case(case.id)

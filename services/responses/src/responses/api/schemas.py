@@ -186,6 +186,15 @@ class DeadlineView(BaseModel):
     set_at: datetime
 
 
+class AlarmView(BaseModel):
+    kind: Literal["reminder", "overdue"]
+    about: Literal["answer", "progress_report"]
+    days: int = Field(description="Days before (a reminder) or after (overdue) the due date.")
+    level: Literal["coordination", "political"] | None
+    due_on: date
+    raised_on: date
+
+
 class StepView(BaseModel):
     action: str = Field(examples=["approved"])
     from_state: str | None
@@ -204,6 +213,9 @@ class CaseDetail(CaseView):
     opinion: dict[str, Any] | None
     deadlines: list[DeadlineView]
     history: list[StepView]
+    alarms: list[AlarmView] = Field(
+        description="What the clock raised: reminders before a due date, escalations after."
+    )
 
 
 class AssignmentIn(BaseModel):

@@ -23,6 +23,8 @@ from common.http.etag import check_if_match
 from common.http.pagination import PageParams
 from common.texts import Text
 from responses.adapters.repositories import (
+    Alarm,
+    Alarms,
     Assemblies,
     Case,
     Cases,
@@ -92,11 +94,23 @@ async def codes_for(rows: list[Case], *, uow: UnitOfWork) -> dict[uuid.UUID, str
     return {d.id: d.code for d in await Departments(uow).by_ids(ids)} if ids else {}
 
 
-async def detail(
-    case_id: uuid.UUID, scope: Scope | None, *, uow: UnitOfWork
-) -> tuple[Case, list[Deadline], list[Step]]:
+@dataclass(frozen=True)
+class CaseRecord:
+    case: Case
+    deadlines: list[Deadline]
+    history: list[Step]
+    alarms: list[Alarm]
+
+
+async def detail(case_id: uuid.UUID, scope: Scope | None, *, uow: UnitOfWork) -> CaseRecord:
+    """The case with every due date it has had, its history and the clock's alarms."""
     case = await (visible(case_id, scope, uow=uow) if scope else Cases(uow).get(case_id))
-    return case, await Deadlines(uow).of_case(case.id), await History(uow).of_case(case.id)
+    return CaseRecord(
+        case=case,
+        deadlines=await Deadlines(uow).of_case(case.id),
+        history=await History(uow).of_case(case.id),
+        alarms=await Alarms(uow).of_case(case.id),
+    )
 
 
 # -- opening ------------------------------------------------------------------------------
