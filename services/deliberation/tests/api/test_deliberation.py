@@ -101,6 +101,27 @@ async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
     rules = await client.get(f"/v1/assemblies/{assembly}/rules", headers=OPERATOR)
     assert rules.json()["majority_numerator"] == 2
     assert rules.json()["majority_base"] == "present"
+    fields = (
+        "quorum_numerator",
+        "quorum_denominator",
+        "quorum_strict",
+        "majority_numerator",
+        "majority_denominator",
+        "majority_base",
+        "plenary_every_months",
+    )
+    same = {k: rules.json()[k] for k in fields}
+    unconditional = await client.put(
+        f"/v1/assemblies/{assembly}/rules", json=same, headers=OPERATOR
+    )
+    assert unconditional.status_code == 428
+    again = await client.put(
+        f"/v1/assemblies/{assembly}/rules",
+        json=same,
+        headers={**OPERATOR, "If-Match": rules.headers["ETag"]},
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["version"] == 2
     # 4.2.1 and 1.3.1 are in the catalogue as seeded.
 
     # A working group of sitting members only.
@@ -356,7 +377,7 @@ async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
         "threshold": 40,
         "adopted": True,
         "rule": "2/3 of present",
-        "rule_version": 1,
+        "rule_version": 2,  # the rules were set again above,
     }
     late = await client.post(
         f"/v1/votes/{fid}/ballots", json={"choice": "yes"}, headers=member(members[58])

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from common.auth import Principal, require_roles
 from common.dates import IsoDate, milan_today
 from common.http.deps import ReadTx, Tx
-from common.http.etag import etag_of
+from common.http.etag import IfMatch, etag_of
 from common.http.problems import problem_responses
 from deliberation.api import schemas as s
 from deliberation.service import roster as service
@@ -65,9 +65,10 @@ async def rules(
     operation_id="assemblies-rules-set",
     summary="Set the quorum, the majority and the plenary cadence",
     description="A new version of the rules; votes already open keep theirs. Default: a "
-    "quorum of more than 1/2 of the sitting members, adoption by 2/3 of those present.",
+    "quorum of more than 1/2 of the sitting members, adoption by 2/3 of those present. "
+    "Needs `If-Match` with the rules' `ETag`.",
     response_model=s.Rules,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
 )
 async def set_rules(
     assembly_id: AssemblyId,
@@ -75,8 +76,11 @@ async def set_rules(
     response: Response,
     principal: Annotated[Principal, Depends(operator)],
     uow: Tx,
+    if_match: IfMatch = None,
 ) -> s.Rules:
-    row = await service.set_rules(assembly_id, body.model_dump(), actor=principal.subject, uow=uow)
+    row = await service.set_rules(
+        assembly_id, body.model_dump(), actor=principal.subject, if_match=if_match, uow=uow
+    )
     response.headers["ETag"] = etag_of(row.version)
     return s.Rules.model_validate(row, from_attributes=True)
 

@@ -23,6 +23,7 @@ from common.db import UnitOfWork
 from common.errors import Invalid
 from common.events.contracts import handles
 from common.events.envelope import Event
+from common.http.etag import check_if_match
 from deliberation.adapters.repositories import (
     Assemblies,
     AssemblyRules,
@@ -109,10 +110,16 @@ async def rules_of(assembly_id: uuid.UUID, *, uow: UnitOfWork) -> Rules:
 
 
 async def set_rules(
-    assembly_id: uuid.UUID, values: dict[str, Any], *, actor: str, uow: UnitOfWork
+    assembly_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    if_match: str | None,
+    uow: UnitOfWork,
 ) -> Rules:
     """A new version of the rules; votes already opened keep the version they opened with."""
     current = await rules_of(assembly_id, uow=uow)
+    check_if_match(if_match, version=current.version)
     return await AssemblyRules(uow).add(
         assembly_id=assembly_id, version=current.version + 1, set_by=actor, **values
     )
