@@ -34,15 +34,19 @@ async def run_clock(*, today: date, uow_factory: UnitOfWorkFactory, batch: int =
     """Raise what is due by ``today``; the number of alarms raised."""
     raised = 0
     after = None
+    known: dict[tuple[object, int], clock.Policy] = {}  # a policy version never changes
     while True:
         async with transaction(uow_factory) as uow:
             cases = await Cases(uow).with_clock(after, batch)
             keys = await _keys(uow, [c.id for c in cases])
             due = []
             for case in cases:
-                policy = policies.as_clock(
-                    await policies.at(case.assembly_id, case.policy_version, uow=uow)
-                )
+                version = (case.assembly_id, case.policy_version)
+                if version not in known:
+                    known[version] = policies.as_clock(
+                        await policies.at(case.assembly_id, case.policy_version, uow=uow)
+                    )
+                policy = known[version]
                 for about, on in _watched(case):
                     sent = {
                         k.removeprefix(f"{about}:")
