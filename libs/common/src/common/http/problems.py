@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -94,11 +95,18 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entries documenting the problems a route can answer."""
+def problem_responses(
+    *statuses: int, slugs: Mapping[int, Sequence[str]] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting the problems a route can answer; ``slugs``
+    names, per status, the problem types a client may meet (``…:problem:<slug>``)."""
+    named = slugs or {}
     return {
         status: {
-            "description": HTTPStatus(status).phrase,
+            "description": HTTPStatus(status).phrase
+            + (
+                ": " + ", ".join(f"`{slug}`" for slug in named[status]) if named.get(status) else ""
+            ),
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for status in statuses

@@ -89,7 +89,16 @@ async def _detail(
     "from `adopted_on`; with a `lead_department` the case starts `assigned`.",
     status_code=status.HTTP_201_CREATED,
     response_model=s.CaseDetail,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(
+        401,
+        403,
+        409,
+        422,
+        slugs={
+            409: ["case-exists"],
+            422: ["unknown-assembly", "unknown-department", "adopted-in-future"],
+        },
+    ),
 )
 async def open_case(
     body: s.CaseIn,
@@ -174,7 +183,16 @@ async def get_case(
     summary="Assign the lead department and the contributing ones",
     description="Unknown department codes are a 422. Needs `If-Match`.",
     response_model=s.CaseDetail,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={409: ["invalid-transition"], 422: ["unknown-department", "lead-twice"]},
+    ),
 )
 async def assign(
     case_id: CaseId,
@@ -223,7 +241,19 @@ async def review(
     "comes after the current one and not in the past. The old date stays in the case's "
     "deadlines, and the clock's reminders start again for the new one. Needs `If-Match`.",
     response_model=s.CaseDetail,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={
+            409: ["case-answered"],
+            422: ["extension-without-reason", "extension-not-later", "extension-in-past"],
+        },
+    ),
 )
 async def extend(
     case_id: CaseId,
@@ -257,7 +287,26 @@ async def extend(
     "published; a published answer is never edited. Needs the case's `If-Match`.",
     status_code=status.HTTP_201_CREATED,
     response_model=s.DraftView,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={
+            409: ["invalid-transition"],
+            422: [
+                "reasons-required",
+                "implementation-required",
+                "no-such-point",
+                "duplicate-point",
+                "invalid-cost",
+                "invalid-period",
+            ],
+        },
+    ),
 )
 async def draft(
     case_id: CaseId,
@@ -300,7 +349,16 @@ async def drafts(
     description="By another person than the draft's author (the token's subject); the "
     "approver's role is recorded. Names the draft version approved. Needs `If-Match`.",
     response_model=s.DraftView,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={409: ["same-person", "stale-draft", "invalid-transition"]},
+    ),
 )
 async def approve(
     case_id: CaseId,
@@ -327,7 +385,16 @@ async def approve(
     "on the proposal. Retry with the same `Idempotency-Key` to get the same answer. Needs "
     "`If-Match`.",
     response_model=s.AnswerView,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={409: ["not-approved", "invalid-transition"]},
+    ),
 )
 async def publish(
     case_id: CaseId,
@@ -353,7 +420,16 @@ async def publish(
     "department) for a follow-up answer, with a due date of its own counted from the "
     "reply; the published answer stays as it was. Needs `If-Match`.",
     response_model=s.CaseDetail,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={409: ["not-published", "replied"], 422: ["reply-text-required"]},
+    ),
 )
 async def reply(
     case_id: CaseId,
