@@ -21,7 +21,8 @@ def _raised(service: str) -> set[str]:
     found: set[str] = set()
     for path in sources:
         text = path.read_text()
-        found |= set(re.findall(r'slug="([a-z0-9-]+)"', text))
+        for expression in re.findall(r"slug=([^,)\n]+)", text):  # slug="x", slug=s or "x"
+            found |= set(re.findall(r'"([a-z0-9-]+)"', expression))
         found |= set(re.findall(r'not_found = \(\s*"[^"]*",\s*"([a-z0-9-]+)",?\s*\)', text))
     return found
 

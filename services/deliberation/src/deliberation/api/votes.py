@@ -49,7 +49,22 @@ def _staff(principal: Principal) -> bool:
     "the entitled; the assembly's current rule decides.",
     status_code=status.HTTP_201_CREATED,
     response_model=s.Vote,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(
+        401,
+        403,
+        409,
+        422,
+        slugs={
+            409: [
+                "no-quorum",
+                "not-submitted",
+                "amendments-pending",
+                "amendment-not-votable",
+                "stale-version",
+            ],
+            422: ["unknown-reference", "other-assembly", "no-amendment", "amendment-on-final"],
+        },
+    ),
 )
 async def open_vote(
     body: s.VoteIn, response: Response, _: Annotated[Principal, Depends(staff)], uow: Tx
@@ -85,7 +100,16 @@ async def get(
     description="Yes, no and abstain as counted by the facilitator; more votes than "
     "entitled members is a 422. Needs `If-Match`; may be corrected until the vote closes.",
     response_model=s.Vote,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={409: ["not-a-tally", "vote-closed"], 422: ["tally-exceeds-entitled"]},
+    ),
 )
 async def tally(
     vote_id: VoteId,
@@ -113,7 +137,14 @@ async def tally(
             "description": "Counted.",
             "content": {"application/json": {"example": {"received": True}}},
         },
-        **problem_responses(401, 403, 404, 409, 422),
+        **problem_responses(
+            401,
+            403,
+            404,
+            409,
+            422,
+            slugs={409: ["not-entitled", "already-voted", "vote-closed", "not-by-ballot"]},
+        ),
     },
 )
 async def ballot(
