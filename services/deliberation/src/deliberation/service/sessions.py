@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from common.contracts.deliberation import AttendanceRecorded, Attended
@@ -171,7 +171,7 @@ async def check(
     )
 
 
-def _day(now: datetime) -> Any:
+def _day(now: datetime) -> date:
     return now.astimezone(MILAN).date()
 
 
