@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pydantic_core
+import sqlalchemy as sa
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -53,4 +56,18 @@ def create_engine(
         json_deserializer=pydantic_core.from_json,
         **({"isolation_level": "AUTOCOMMIT"} if read_only else {}),
         connect_args={"timeout": CONNECT_TIMEOUT_SECONDS, "server_settings": settings},
+    )
+
+
+def created_at() -> sa.Column[Any]:
+    """The ``created_at`` column every aggregate's table has, set by the database."""
+    return sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    )
+
+
+def updated_at() -> sa.Column[Any]:
+    """``updated_at``: set at the insert, and by :meth:`Repository.update` at each change."""
+    return sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     )

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from common.db import PlatformTables, metadata_for
+from common.db import PlatformTables, created_at, metadata_for, updated_at
 from common.documents import documents_table
 
 SCHEMA = "deliberation"
@@ -20,12 +18,8 @@ pac_ambiti = sa.Table(
     sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("title", JSONB, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-    sa.Column(
-        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    created_at(),
+    updated_at(),
     sa.CheckConstraint("number BETWEEN 1 AND 5", name="ambito_range"),
 )
 
@@ -36,12 +30,8 @@ pac_objectives = sa.Table(
     sa.Column("ambito", sa.Integer, sa.ForeignKey(f"{SCHEMA}.pac_ambiti.number"), nullable=False),
     sa.Column("title", JSONB, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-    sa.Column(
-        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    created_at(),
+    updated_at(),
 )
 
 pac_actions = sa.Table(
@@ -53,12 +43,8 @@ pac_actions = sa.Table(
     sa.Column("objective", sa.Text, nullable=False),
     sa.Column("title", JSONB, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-    sa.Column(
-        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    created_at(),
+    updated_at(),
     sa.CheckConstraint("ambito BETWEEN 1 AND 5", name="ambito_range"),
     sa.Index("ix_pac_actions_created_at_id", "created_at", "id"),
 )
@@ -71,22 +57,8 @@ pac_revisions = sa.Table(
     sa.Column("level", sa.Text, nullable=False),
     sa.Column("title", JSONB, nullable=False),
     sa.Column("changed_by", sa.Text, nullable=False),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    created_at(),
 )
-
-
-def _created() -> sa.Column[Any]:
-    return sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    )
-
-
-def _updated() -> sa.Column[Any]:
-    return sa.Column(
-        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    )
 
 
 # An assembly as membership configured it, and the rules it votes by: a new version of the
@@ -97,8 +69,8 @@ assemblies = sa.Table(
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("seats", sa.Integer, nullable=False),
     sa.Column("config_version", sa.Integer, nullable=False),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
 )
 
 assembly_rules = sa.Table(
@@ -114,7 +86,7 @@ assembly_rules = sa.Table(
     sa.Column("majority_base", sa.Text, nullable=False),
     sa.Column("plenary_every_months", sa.Integer, nullable=False),
     sa.Column("set_by", sa.Text, nullable=False),
-    _created(),
+    created_at(),
     sa.CheckConstraint(
         "0 < quorum_numerator AND quorum_numerator <= quorum_denominator", name="quorum_fraction"
     ),
@@ -137,8 +109,8 @@ roster = sa.Table(
     sa.Column("sits_until", sa.Date, nullable=True),
     sa.Column("left_on", sa.Date, nullable=True),
     sa.Column("erased", sa.Boolean, nullable=False, server_default=sa.false()),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
     sa.Index("ix_roster_assembly_id", "assembly_id"),
 )
 
@@ -151,8 +123,8 @@ working_groups = sa.Table(
     sa.Column("ambito", sa.Integer, nullable=True),
     sa.Column("pac_codes", JSONB, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
     sa.CheckConstraint("ambito IS NULL OR ambito BETWEEN 1 AND 5", name="ambito_range"),
     sa.Index("ix_working_groups_created_at_id", "created_at", "id"),
 )
@@ -167,7 +139,7 @@ working_group_members = sa.Table(
         primary_key=True,
     ),
     sa.Column("member_id", sa.Text, primary_key=True),
-    _created(),
+    created_at(),
 )
 
 sessions = sa.Table(
@@ -190,8 +162,8 @@ sessions = sa.Table(
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("cancel_reason", sa.Text, nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
     sa.CheckConstraint("kind IN ('plenary', 'working_group')", name="kind"),
     sa.CheckConstraint("state IN ('scheduled', 'open', 'closed', 'cancelled')", name="state"),
     sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -231,8 +203,8 @@ proposals = sa.Table(
     sa.Column("answer", JSONB, nullable=True),
     sa.Column("implementation", JSONB, nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
     sa.CheckConstraint(
         "state IN ('draft', 'submitted', 'voting', 'adopted', 'rejected', 'withdrawn')",
         name="state",
@@ -253,7 +225,7 @@ proposal_versions = sa.Table(
     sa.Column("author_id", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("amendment_id", UUID(as_uuid=True), nullable=True),
-    _created(),
+    created_at(),
 )
 
 amendments = sa.Table(
@@ -271,8 +243,8 @@ amendments = sa.Table(
     sa.Column("author_id", sa.Text, nullable=False),
     sa.Column("result_version", sa.Integer, nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
     sa.CheckConstraint("operation IN ('replace', 'insert', 'delete', 'whole')", name="operation"),
     sa.CheckConstraint(
         "state IN ('proposed', 'voting', 'accepted', 'rejected', 'withdrawn')", name="state"
@@ -304,7 +276,7 @@ votes = sa.Table(
     sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
-    _created(),
+    created_at(),
     sa.CheckConstraint("subject IN ('amendment', 'final_text')", name="subject"),
     sa.CheckConstraint("method IN ('tally', 'open_ballot', 'secret_ballot')", name="method"),
     sa.CheckConstraint("state IN ('open', 'closed')", name="state"),

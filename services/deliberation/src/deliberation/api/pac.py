@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from common.auth import Principal, require_roles
-from common.errors import Invalid
 from common.http.deps import ReadTx, Tx
 from common.http.etag import etag_of
+from common.http.imports import check_size, csv_records, validated
 from common.http.pagination import Page, PageParams, page_params, record_page
 from common.http.problems import problem_responses
 from common.texts import Text
@@ -146,47 +144,20 @@ class ImportSummary(BaseModel):
 
 
 ENTRIES = TypeAdapter(ImportIn)
-MAX_IMPORT_BYTES = 1_000_000
 
 
 def _import_rows(body: bytes, media_type: str) -> list[tuple[str, Text]]:
-    if len(body) > MAX_IMPORT_BYTES:
-        raise Invalid("The import is larger than 1 MB.", slug="payload-too-large")
-    try:
-        if media_type == "text/csv":
-            reader = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
-            missing = [
-                c for c in ("code", "title_it", "title_en") if c not in (reader.fieldnames or [])
+    check_size(body)
+    if media_type == "text/csv":
+        records = {
+            "entries": [
+                {"code": r["code"], "title": {"it": r["title_it"], "en": r["title_en"]}}
+                for r in csv_records(body, ("code", "title_it", "title_en"))
             ]
-            if missing:
-                raise Invalid(
-                    f"The CSV lacks the columns {', '.join(missing)}.", slug="invalid-csv"
-                )
-            parsed = ENTRIES.validate_python(
-                {
-                    "entries": [
-                        {
-                            "code": (r["code"] or "").strip(),
-                            "title": {"it": r["title_it"] or "", "en": r["title_en"] or ""},
-                        }
-                        for r in reader
-                    ]
-                }
-            )
-        else:
-            parsed = ENTRIES.validate_json(body)
-    except UnicodeDecodeError as exc:
-        raise Invalid("The CSV is not UTF-8.", slug="invalid-csv") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = list(first["loc"])
-        row = loc[1] + 1 if len(loc) > 1 and isinstance(loc[1], int) else None
-        where = ".".join(str(p) for p in loc[2:]) or "entries"
-        raise Invalid(
-            f"Row {row}: {where}: {first['msg']}." if row else f"{where}: {first['msg']}.",
-            slug="invalid-pac-entry",
-            row=row,
-        ) from None
+        }
+        parsed = validated(ENTRIES, records, slug="invalid-pac-entry", rows_at=1)
+    else:
+        parsed = validated(ENTRIES, body, slug="invalid-pac-entry", rows_at=1)
     return [(e.code, e.title) for e in parsed.entries]
 
 

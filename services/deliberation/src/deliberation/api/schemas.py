@@ -46,8 +46,6 @@ class SessionIn(BaseModel):
 
     @model_validator(mode="after")
     def _times(self) -> SessionIn:
-        if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
-            raise ValueError("times carry their offset (…+01:00)")
         if self.ends_at <= self.starts_at:
             raise ValueError("a session ends after it starts")
         if self.place is None and self.online_url is None:

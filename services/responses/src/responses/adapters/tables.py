@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from common.db import PlatformTables, metadata_for
+from common.db import PlatformTables, created_at, metadata_for, updated_at
 from common.documents import documents_table
 
 SCHEMA = "responses"
@@ -21,26 +21,10 @@ departments = sa.Table(
     sa.Column("name", JSONB, nullable=False),
     sa.Column("kind", sa.Text, nullable=False, server_default="direzione"),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-    sa.Column(
-        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    created_at(),
+    updated_at(),
     sa.Index("ix_departments_created_at_id", "created_at", "id"),
 )
-
-
-def _created() -> sa.Column[Any]:
-    return sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    )
-
-
-def _updated() -> sa.Column[Any]:
-    return sa.Column(
-        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    )
 
 
 def _case_ref() -> sa.Column[Any]:
@@ -58,8 +42,8 @@ assemblies = sa.Table(
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("config_version", sa.Integer, nullable=False),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
 )
 
 # How long the Comune has to answer an assembly's proposals, and when it is reminded and
@@ -76,7 +60,7 @@ policies = sa.Table(
     sa.Column("report_months", sa.Integer, nullable=False),
     sa.Column("decidim_states", JSONB, nullable=False),
     sa.Column("set_by", sa.Text, nullable=False),
-    _created(),
+    created_at(),
 )
 
 # One case per adopted proposal: the adopted text as it was adopted, the clock, the state.
@@ -110,8 +94,8 @@ cases = sa.Table(
     sa.Column("next_report_on", sa.Date),
     sa.Column("progress", sa.Numeric(5, 2)),
     sa.Column("version", sa.Integer, nullable=False),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
     sa.Index("ix_cases_created_at_id", "created_at", "id"),
     sa.Index("ix_cases_due_on", "due_on", postgresql_where=sa.text("answered_on IS NULL")),
 )
@@ -128,7 +112,7 @@ deadlines = sa.Table(
     sa.Column("due_on", sa.Date, nullable=False),
     sa.Column("reason", JSONB),
     sa.Column("set_by", sa.Text, nullable=False),
-    _created(),
+    created_at(),
     sa.PrimaryKeyConstraint("case_id", "seq"),
 )
 
@@ -145,7 +129,7 @@ alarms = sa.Table(
     sa.Column("level", sa.Text),
     sa.Column("due_on", sa.Date, nullable=False),
     sa.Column("raised_on", sa.Date, nullable=False),
-    _created(),
+    created_at(),
     sa.PrimaryKeyConstraint("case_id", "key"),
 )
 
@@ -161,7 +145,7 @@ history = sa.Table(
     sa.Column("actor_role", sa.Text, nullable=False),
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("details", JSONB, nullable=False),
-    _created(),
+    created_at(),
     sa.PrimaryKeyConstraint("case_id", "seq"),
 )
 
@@ -182,7 +166,7 @@ drafts = sa.Table(
     sa.Column("approved_by", sa.Text),
     sa.Column("approver_role", sa.Text),
     sa.Column("approved_at", sa.DateTime(timezone=True)),
-    _created(),
+    created_at(),
     sa.PrimaryKeyConstraint("case_id", "version"),
 )
 
@@ -212,7 +196,7 @@ replies = sa.Table(
     sa.Column("text", JSONB),
     sa.Column("reopened", sa.Boolean, nullable=False),
     sa.Column("recorded_by", sa.Text, nullable=False),
-    _created(),
+    created_at(),
     sa.PrimaryKeyConstraint("case_id", "round"),
 )
 
@@ -234,8 +218,8 @@ results = sa.Table(
     sa.Column("weight", sa.Numeric(8, 2), nullable=False),
     sa.Column("external_id", sa.Text),
     sa.Column("version", sa.Integer, nullable=False),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
     sa.UniqueConstraint("case_id", "external_id"),
     sa.Index("ix_results_case_id", "case_id"),
 )
@@ -254,8 +238,8 @@ milestones = sa.Table(
     sa.Column("planned_on", sa.Date, nullable=False),
     sa.Column("actual_on", sa.Date),
     sa.Column("version", sa.Integer, nullable=False),
-    _created(),
-    _updated(),
+    created_at(),
+    updated_at(),
     sa.Index("ix_milestones_result_id", "result_id"),
 )
 
@@ -274,7 +258,7 @@ progress_reports = sa.Table(
     sa.Column("note", JSONB, nullable=False),
     sa.Column("reported_on", sa.Date, nullable=False),
     sa.Column("reported_by", sa.Text, nullable=False),
-    _created(),
+    created_at(),
     sa.Index("ix_progress_reports_result_id", "result_id", "created_at"),
 )
 

@@ -34,7 +34,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _scope(principal: Principal, uow: UnitOfWork) -> service.Scope:
+async def caller_scope(principal: Principal, uow: UnitOfWork) -> service.Scope:
     return await service.scope_of(principal, uow=uow)
 
 
@@ -120,7 +120,7 @@ async def open_case(
         today=milan_today(),
     )
     response.headers["Location"] = f"/v1/cases/{case.id}"
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     return await _detail(case.id, scope, uow, response)
 
 
@@ -142,7 +142,7 @@ async def list_cases(
     assembly_id: Annotated[uuid.UUID | None, Query()] = None,
     overdue: Annotated[bool, Query(description="Only unanswered cases past due.")] = False,
 ) -> Page[s.CaseView]:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     today = milan_today()
     rows, token = await service.listed(
         params,
@@ -174,7 +174,7 @@ async def get_case(
     principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> s.CaseDetail:
-    return await _detail(case_id, await _scope(principal, uow), uow, response)
+    return await _detail(case_id, await caller_scope(principal, uow), uow, response)
 
 
 @router.post(
@@ -202,7 +202,7 @@ async def assign(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.CaseDetail:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     await service.assign(
         case_id, body.lead_department, body.contributing, if_match=if_match, scope=scope, uow=uow
     )
@@ -226,7 +226,7 @@ async def review(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.CaseDetail:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     await service.review(
         case_id, body.model_dump(mode="json"), if_match=if_match, scope=scope, uow=uow
     )
@@ -263,7 +263,7 @@ async def extend(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.CaseDetail:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     await service.extend(
         case_id,
         body.due_on,
@@ -316,7 +316,7 @@ async def draft(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.DraftView:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     values = body.model_dump(mode="json")
     values["points"] = [p.model_dump() for p in body.points]
     values["points_json"] = body.model_dump(mode="json")["points"]
@@ -338,7 +338,7 @@ async def drafts(
     principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> list[s.DraftView]:
-    rows = await answering.drafts_of(case_id, await _scope(principal, uow), uow=uow)
+    rows = await answering.drafts_of(case_id, await caller_scope(principal, uow), uow=uow)
     return [views.draft_view(d) for d in rows]
 
 
@@ -368,7 +368,7 @@ async def approve(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.DraftView:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     case, row = await answering.approve(
         case_id, body.draft_version, now=_now(), if_match=if_match, scope=scope, uow=uow
     )
@@ -403,7 +403,7 @@ async def publish(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.AnswerView:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     case, answer = await answering.publish(
         case_id, now=_now(), today=milan_today(), if_match=if_match, scope=scope, uow=uow
     )
@@ -439,7 +439,7 @@ async def reply(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.CaseDetail:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     await answering.reply(
         case_id, body.kind, body.text, today=milan_today(), if_match=if_match, scope=scope, uow=uow
     )

@@ -4,12 +4,12 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter
 
 from common.auth import Principal, require_roles
-from common.errors import Invalid
 from common.http.deps import ReadTx, Tx
 from common.http.etag import etag_of
+from common.http.imports import check_size, csv_records, validated
 from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
 from common.texts import Text
@@ -57,31 +57,19 @@ async def create(
 
 
 ROWS = TypeAdapter(list[DepartmentIn])
-MAX_IMPORT_BYTES = 1_000_000
 
 
 def _rows(body: bytes, media_type: str) -> list[DepartmentIn]:
     """The rows of a JSON array or of a CSV (``code,kind,name_it,name_en``); a bad row
     is a 422 naming it (rows numbered from 1)."""
-    if len(body) > MAX_IMPORT_BYTES:
-        raise Invalid("The import is larger than 1 MB.", slug="payload-too-large")
-    try:
-        if media_type == "text/csv":
-            raw = service.rows_of_csv(body.decode("utf-8-sig"))
-            return ROWS.validate_python(raw)
-        return ROWS.validate_json(body)
-    except UnicodeDecodeError as exc:
-        raise Invalid("The CSV is not UTF-8.", slug="invalid-csv") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = list(first["loc"])
-        row = loc[0] + 1 if loc and isinstance(loc[0], int) else None
-        where = ".".join(str(p) for p in loc[1:]) or "row"
-        raise Invalid(
-            f"Row {row}: {where}: {first['msg']}." if row else f"{first['msg']}.",
-            slug="invalid-department",
-            row=row,
-        ) from None
+    check_size(body)
+    if media_type != "text/csv":
+        return validated(ROWS, body, slug="invalid-department")
+    records = [
+        {"code": r["code"], "kind": r["kind"], "name": {"it": r["name_it"], "en": r["name_en"]}}
+        for r in csv_records(body, ("code", "kind", "name_it", "name_en"))
+    ]
+    return validated(ROWS, records, slug="invalid-department")
 
 
 @router.post(

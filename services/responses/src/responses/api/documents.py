@@ -12,7 +12,7 @@ from common.documents import Document, DocumentLink, DocumentView, upload_body, 
 from common.http.deps import ReadTx, Tx
 from common.http.documents import CONTENT, DocumentNaming, download, incoming
 from common.http.problems import problem_responses
-from responses.api.cases import CaseId, _scope, drafters, readers
+from responses.api.cases import CaseId, caller_scope, drafters, readers
 from responses.service import documents as service
 
 router = APIRouter(tags=["cases"])
@@ -47,7 +47,7 @@ async def add(
     uow: Tx,
     named: DocumentNaming,
 ) -> DocumentView:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     found = await incoming(request, named)
     if isinstance(found, DocumentLink):
         document = await service.register(case_id, found, public=named.public, scope=scope, uow=uow)
@@ -78,7 +78,7 @@ async def documents(
     principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> list[DocumentView]:
-    rows = await service.of_case(case_id, await _scope(principal, uow), uow=uow)
+    rows = await service.of_case(case_id, await caller_scope(principal, uow), uow=uow)
     return [_view(d) for d in rows]
 
 
@@ -96,7 +96,7 @@ async def content(
     principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> Response:
-    document, body = await service.content(document_id, await _scope(principal, uow), uow=uow)
+    document, body = await service.content(document_id, await caller_scope(principal, uow), uow=uow)
     return download(document, body)
 
 

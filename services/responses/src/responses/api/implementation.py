@@ -20,7 +20,7 @@ from responses.adapters import repositories as records
 from responses.adapters.repositories import Milestones
 from responses.api import schemas as s
 from responses.api import views
-from responses.api.cases import CaseId, _scope, drafters, readers
+from responses.api.cases import CaseId, caller_scope, drafters, readers
 from responses.service import implementation as service
 from responses.service import levels, policies
 from responses.service.cases import Scope
@@ -58,7 +58,7 @@ async def results(
     principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> s.Implementation:
-    return await implementation_of(case_id, await _scope(principal, uow), uow)
+    return await implementation_of(case_id, await caller_scope(principal, uow), uow)
 
 
 @router.post(
@@ -79,7 +79,7 @@ async def add_result(
     principal: Annotated[Principal, Depends(drafters)],
     uow: Tx,
 ) -> s.ResultView:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     row = await service.add_result(case_id, body.model_dump(), now=_now(), scope=scope, uow=uow)
     response.headers["Location"] = f"/v1/cases/{case_id}/results"
     response.headers["ETag"] = etag_of(row.version)
@@ -101,7 +101,7 @@ async def get_result(
     principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> s.ResultView:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     row = await service.result_of(result_id, scope, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     found = await implementation_of(row.case_id, scope, uow)
@@ -126,7 +126,7 @@ async def add_milestone(
     principal: Annotated[Principal, Depends(drafters)],
     uow: Tx,
 ) -> s.MilestoneView:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     row = await service.add_milestone(
         result_id, body.model_dump(mode="python"), today=milan_today(), scope=scope, uow=uow
     )
@@ -146,7 +146,7 @@ async def milestones(
     principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> list[s.MilestoneView]:
-    rows = await service.milestones_of(result_id, await _scope(principal, uow), uow=uow)
+    rows = await service.milestones_of(result_id, await caller_scope(principal, uow), uow=uow)
     return [views.milestone_view(m, milan_today()) for m in rows]
 
 
@@ -167,7 +167,7 @@ async def reach(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.MilestoneView:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     row = await service.reach_milestone(
         result_id,
         milestone_id,
@@ -200,7 +200,7 @@ async def report(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.ResultView:
-    scope = await _scope(principal, uow)
+    scope = await caller_scope(principal, uow)
     row, _, case = await service.report(
         result_id,
         body.model_dump(mode="python"),
@@ -227,7 +227,7 @@ async def reports(
     principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> list[s.ReportView]:
-    rows = await service.reports_of(result_id, await _scope(principal, uow), uow=uow)
+    rows = await service.reports_of(result_id, await caller_scope(principal, uow), uow=uow)
     return [
         s.ReportView(
             progress=r.progress,

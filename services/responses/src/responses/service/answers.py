@@ -27,7 +27,7 @@ from responses.adapters.repositories import (
 from responses.domain import answers as workflow
 from responses.domain import clock
 from responses.service import policies
-from responses.service.cases import Scope, _move, require_lead, visible
+from responses.service.cases import Scope, advance, require_lead, visible
 
 
 def points_of(raw: list[dict[str, Any]]) -> list[workflow.Point]:
@@ -75,7 +75,7 @@ async def draft(
         drafted_by=scope.principal.subject,
         drafter_role=scope.role,
     )
-    moved = await _move(
+    moved = await advance(
         case,
         workflow.State.DRAFTED,
         action="drafted",
@@ -112,7 +112,7 @@ async def approve(
             latest=latest.version if latest else None,
         )
     workflow.check_four_eyes(latest.drafted_by, scope.principal.subject)
-    moved = await _move(
+    moved = await advance(
         case,
         workflow.State.APPROVED,
         action="approved",
@@ -183,7 +183,7 @@ async def publish(
     reports = None
     if any(p["decision"] in ("accepted", "partially_accepted") for p in draft.points):
         reports = clock.next_report_due(today, policies.as_clock(policy))
-    moved = await _move(
+    moved = await advance(
         case,
         workflow.State.PUBLISHED,
         action="published",
@@ -257,7 +257,7 @@ async def reply(
         due_on=due,
         set_by=scope.principal.subject,
     )
-    moved = await _move(
+    moved = await advance(
         case,
         workflow.State.IN_REVIEW,
         action="reopened",

@@ -228,7 +228,7 @@ async def _departments(
 # -- assignment, review, extension ------------------------------------------------------
 
 
-async def _move(
+async def advance(
     case: Case,
     target: workflow.State,
     *,
@@ -266,7 +266,7 @@ async def assign(
     check_if_match(if_match, version=case.version)
     lead_id, contributing_ids = await _departments(lead, contributing, uow=uow)
     target = workflow.State.ASSIGNED
-    return await _move(
+    return await advance(
         case,
         target,
         action="assigned",
@@ -290,7 +290,7 @@ async def review(
     case = await visible(case_id, scope, uow=uow, lock=True)
     require_lead(case, scope, "record the technical opinion")
     check_if_match(if_match, version=case.version)
-    return await _move(
+    return await advance(
         case,
         workflow.State.IN_REVIEW,
         action="reviewed",

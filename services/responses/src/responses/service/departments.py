@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
-from typing import Any
 
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid
 from common.http.pagination import PageParams
 from responses.adapters.repositories import Department, Departments
 
-CSV_COLUMNS = ("code", "kind", "name_it", "name_en")
 MAX_ROWS = 2000
 
 
@@ -37,23 +33,6 @@ async def list_departments(
     params: PageParams, *, uow: UnitOfWork
 ) -> tuple[list[Department], str | None]:
     return await Departments(uow).page(params)
-
-
-def rows_of_csv(text: str) -> list[dict[str, Any]]:
-    """``code,kind,name_it,name_en`` with a header row, as the Comune's registry exports
-    it; the rows as the JSON import takes them."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise Invalid(f"The CSV lacks the columns {', '.join(missing)}.", slug="invalid-csv")
-    return [
-        {
-            "code": (row["code"] or "").strip(),
-            "kind": (row["kind"] or "").strip(),
-            "name": {"it": row["name_it"] or "", "en": row["name_en"] or ""},
-        }
-        for row in reader
-    ]
 
 
 async def import_departments(
