@@ -245,6 +245,38 @@ def check_media_type(media_type: str) -> str:
     return media_type
 
 
+#: How each binary format begins (its "magic number"); text must be UTF-8 without NULs.
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    # OpenDocument and Office Open XML files are ZIP archives.
+    "application/vnd.oasis.opendocument.text": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+}
+
+
+def check_content(media_type: str, content: bytes) -> None:
+    """An upload is what it declares: a PDF starts as a PDF does, a text is UTF-8 text.
+    A mismatch is a 422 ``content-mismatch``, so that nothing is served under a type it
+    is not."""
+    check_media_type(media_type)
+    signatures = _SIGNATURES.get(media_type)
+    if signatures is not None:
+        matches = content.startswith(signatures)
+    else:
+        try:
+            matches = "\x00" not in content.decode("utf-8")
+        except UnicodeDecodeError:
+            matches = False
+    if not matches:
+        raise Invalid(
+            f"The content is not {media_type}: declare the type the file really has.",
+            slug="content-mismatch",
+            media_type=media_type,
+        )
+
+
 def check_link(link: DocumentLink) -> DocumentLink:
     check_media_type(link.media_type)
     return link

@@ -36,22 +36,43 @@ def csv_records(body: bytes, columns: Sequence[str]) -> list[dict[str, str]]:
     return [{c: (row.get(c) or "").strip() for c in columns} for row in reader]
 
 
+#: How many of an import's errors a problem lists.
+MAX_REPORTED_ERRORS = 50
+
+
 def validated(adapter: TypeAdapter[T], data: bytes | Any, *, slug: str, rows_at: int = 0) -> T:
-    """``data`` (JSON bytes, or rows already read) as ``adapter`` reads it; the first error
-    is a 422 naming its row (numbered from 1; the row index sits at ``rows_at`` in the
-    error's location) and field."""
+    """``data`` (JSON bytes, or rows already read) as ``adapter`` reads it; otherwise a 422
+    that names the first error in its detail and lists them all (up to
+    :data:`MAX_REPORTED_ERRORS`) in ``errors``, each with its row (numbered from 1; the
+    row index sits at ``rows_at`` in the error's location) and, as request validation
+    reports them, its location within the row, message and code, so that a
+    file is corrected in one pass."""
     try:
         if isinstance(data, bytes):
             return adapter.validate_json(data)
         return adapter.validate_python(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = list(first["loc"])
-        index = loc[rows_at] if len(loc) > rows_at else None
-        row = index + 1 if isinstance(index, int) else None
-        where = ".".join(str(p) for p in loc[rows_at + 1 :]) or "row"
+        found = [_located(e, rows_at) for e in exc.errors()]
+        first = found[0]
+        field = ".".join(first["location"]) or "row"
+        where = f"Row {first['row']}: {field}: " if first["row"] else ""
+        more = f" ({len(found)} errors in all)" if len(found) > 1 else ""
         raise Invalid(
-            f"Row {row}: {where}: {first['msg']}." if row else f"{first['msg']}.",
+            f"{where}{first['message']}.{more}",
             slug=slug,
-            row=row,
+            row=first["row"],
+            errors=found[:MAX_REPORTED_ERRORS],
         ) from None
+
+
+def _located(error: Any, rows_at: int) -> dict[str, Any]:
+    """One error as request validation reports it (location, message, code), with its
+    row."""
+    loc = list(error["loc"])
+    index = loc[rows_at] if len(loc) > rows_at else None
+    return {
+        "row": index + 1 if isinstance(index, int) else None,
+        "location": [str(p) for p in loc[rows_at + 1 :]],
+        "message": error["msg"],
+        "code": error["type"],
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from common.errors import StateConflict
+from common.states import Machine
 
 
 class State(StrEnum):
@@ -40,7 +40,7 @@ STATES = tuple(State)
 
 #: From each state, where it may go. Withdrawal is possible at any point after
 #: confirmation; a reserve is selected when a replacement draw picks them.
-TRANSITIONS: dict[str, frozenset[str]] = {
+TRANSITIONS: dict[State, frozenset[State]] = {
     REGISTERED: frozenset({SELECTED, RESERVE, NOT_SELECTED}),
     NOT_SELECTED: frozenset({SELECTED}),  # a replacement may come from the whole pool
     RESERVE: frozenset({SELECTED}),
@@ -63,12 +63,10 @@ LEAVING = {DECLINED: "declined", UNREACHABLE: "declined", WITHDRAWN: "withdrew"}
 MANUAL = frozenset({CONTACTED, CONFIRMED, DECLINED, UNREACHABLE, TRAINED, ACTIVE, WITHDRAWN})
 
 
+LIFECYCLE = Machine("person", State, TRANSITIONS)
+
+
 def check_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS:
-        raise StateConflict(f"{target!r} is not a lifecycle state.", slug="unknown-state")
-    if target not in TRANSITIONS[current]:
-        allowed = ", ".join(sorted(TRANSITIONS[current])) or "none: it is final"
-        raise StateConflict(
-            f"A person who is {current} cannot become {target} (from {current}: {allowed}).",
-            slug="invalid-transition",
-        )
+    """A person who is ``current`` may become ``target`` (see
+    :class:`common.states.Machine`)."""
+    LIFECYCLE.move(current, target)

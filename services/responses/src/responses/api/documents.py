@@ -36,7 +36,9 @@ def _view(document: Document, *, public_path: bool = False) -> DocumentView:
     "A `public` document is shown with the published answer.",
     status_code=status.HTTP_201_CREATED,
     response_model=DocumentView,
-    responses=problem_responses(401, 403, 404, 413, 415, 422),
+    responses=problem_responses(
+        401, 403, 404, 413, 415, 422, slugs={422: ["content-mismatch", "empty-document"]}
+    ),
     openapi_extra=upload_body(),
 )
 async def add(

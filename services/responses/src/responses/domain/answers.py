@@ -80,6 +80,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from common.errors import InvalidValue, StateConflict
+from common.states import Machine
 from common.texts import Text
 
 
@@ -110,27 +111,10 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 }
 
 
-def _state(value: str) -> State:
-    try:
-        return State(value)
-    except ValueError:
-        known = ", ".join(State)
-        raise InvalidValue(
-            f"{value!r} is not a case state (known: {known}).", slug="unknown-state"
-        ) from None
-
-
-def transition(current: str, target: str) -> State:
-    """The case's next state, ``target``, if a case that is ``current`` may go there;
-    otherwise a ``StateConflict`` with slug ``invalid-transition``."""
-    now, then = _state(current), _state(target)
-    if then not in TRANSITIONS[now]:
-        allowed = ", ".join(sorted(TRANSITIONS[now]))
-        raise StateConflict(
-            f"A case that is {now} cannot become {then} (from {now}: {allowed}).",
-            slug="invalid-transition",
-        )
-    return then
+LIFECYCLE = Machine("case", State, TRANSITIONS)
+_state = LIFECYCLE.parse
+#: The case's next state, if it may go there (see :class:`common.states.Machine`).
+transition = LIFECYCLE.move
 
 
 class Decision(StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from common.db import UnitOfWork
-from common.documents import Document, DocumentLink, check_link, check_media_type
+from common.documents import Document, DocumentLink, check_content, check_link
 from common.errors import Invalid, NotFound
 from common.texts import Text
 from responses.adapters.repositories import Cases, Documents
@@ -33,7 +33,7 @@ async def upload(
     uow: UnitOfWork,
 ) -> Document:
     _check_kind(kind)
-    check_media_type(media_type)
+    check_content(media_type, content)
     case = await visible(case_id, scope, uow=uow)
     require_lead(case, scope, "add the case's documents")
     return await Documents(uow).upload(
