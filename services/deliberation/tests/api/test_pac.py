@@ -76,6 +76,16 @@ async def test_the_catalogue_is_seeded_imported_and_versioned(start_service):
         headers={**OPERATOR, "Content-Type": "text/csv"},
     )
     assert bad_csv.status_code == 422
+    many_bad = await client.post(
+        "/v1/pac/import",
+        content="code,title_it,title_en\n6.1,x,x\n4.3,ok,ok\n4.4,,y\n4.5,z,\n",
+        headers={**OPERATOR, "Content-Type": "text/csv"},
+    )
+    assert many_bad.status_code == 422, many_bad.text
+    problem = many_bad.json()
+    assert [e["row"] for e in problem["errors"]] == [1, 3, 4]  # every bad row, in one pass
+    assert problem["row"] == 1
+    assert "(3 errors in all)" in problem["detail"]
     added = await client.post(
         "/v1/pac-actions", json={"code": "4.2.7", "title": {"it": "x", "en": "x"}}, headers=OPERATOR
     )

@@ -28,7 +28,9 @@ def test_everything_else_is_refused(current, target):
 def test_an_open_session_is_closed_not_cancelled():
     with pytest.raises(StateConflict) as raised:
         s.transition("open", "cancelled")
-    assert "from open: closed" in raised.value.detail
+    assert raised.value.detail == (
+        "A session that is open cannot become cancelled: from open it may become closed."
+    )
 
 
 def test_an_unknown_state_is_refused():

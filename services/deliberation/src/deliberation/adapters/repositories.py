@@ -314,11 +314,13 @@ class Sessions(Repository[Session]):
     not_found = ("No session {key}.", None)
 
     async def listed(
-        self, params: PageParams, *, assembly_id: uuid.UUID | None, public: bool
+        self, params: PageParams, *, assembly_id: uuid.UUID | None, state: str | None
     ) -> tuple[list[Session], str | None]:
         where = []
         if assembly_id is not None:
             where.append(sessions.c.assembly_id == assembly_id)
+        if state is not None:
+            where.append(sessions.c.state == state)
         return await self.page(params, *where)
 
 
@@ -366,6 +368,12 @@ class Proposals(Repository[Proposal]):
     table = proposals
     record = Proposal
     not_found = ("No proposal {key}.", None)
+
+    async def listed(
+        self, params: PageParams, *, state: str | None
+    ) -> tuple[list[Proposal], str | None]:
+        where = [] if state is None else [proposals.c.state == state]
+        return await self.page(params, *where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,6 +462,7 @@ class Vote(Record):
     yes: int
     no: int
     abstain: int
+    tallied_at: datetime | None
     result: dict[str, Any] | None
     opened_at: datetime
     closed_at: datetime | None

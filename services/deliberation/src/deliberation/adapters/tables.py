@@ -247,7 +247,8 @@ amendments = sa.Table(
     updated_at(),
     sa.CheckConstraint("operation IN ('replace', 'insert', 'delete', 'whole')", name="operation"),
     sa.CheckConstraint(
-        "state IN ('proposed', 'voting', 'accepted', 'rejected', 'withdrawn')", name="state"
+        "state IN ('proposed', 'voting', 'accepted', 'rejected', 'withdrawn', 'lapsed')",
+        name="state",
     ),
     sa.Index("ix_amendments_proposal_id_created_at", "proposal_id", "created_at"),
 )
@@ -272,6 +273,7 @@ votes = sa.Table(
     sa.Column("yes", sa.Integer, nullable=False, server_default="0"),
     sa.Column("no", sa.Integer, nullable=False, server_default="0"),
     sa.Column("abstain", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("tallied_at", sa.DateTime(timezone=True), nullable=True),  # a show of hands
     sa.Column("result", JSONB, nullable=True),
     sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),

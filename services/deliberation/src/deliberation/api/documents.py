@@ -45,7 +45,16 @@ def _view(document: Document, *, public_path: bool = False) -> DocumentView:
     "there. `public=true` shows it in the public calendar.",
     status_code=status.HTTP_201_CREATED,
     response_model=DocumentView,
-    responses=problem_responses(401, 403, 404, 413, 415, 422),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        413,
+        415,
+        422,
+        slugs={409: ["session-final"], 422: ["content-mismatch", "empty-document"]},
+    ),
     openapi_extra=upload_body(),
 )
 async def add(

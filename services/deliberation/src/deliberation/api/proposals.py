@@ -125,13 +125,6 @@ async def set_members(
     return group_view(row, members)
 
 
-async def _may_draft(principal: Principal, group_id: uuid.UUID, *, uow: Any) -> None:
-    if "member" in principal.roles and not principal.has_any({"operator", "facilitator"}):
-        _, members = await groups.get(group_id, uow=uow)
-        if principal.subject not in members:
-            raise Forbidden("Only the working group's members draft its proposals.")
-
-
 @router.post(
     "/v1/proposals",
     operation_id="proposals-create",
@@ -148,10 +141,14 @@ async def create(
     principal: Annotated[Principal, Depends(drafters)],
     uow: Tx,
 ) -> s.Proposal:
-    await _may_draft(principal, body.working_group_id, uow=uow)
     wording = body.content()
     row, first = await service.draft(
-        body.working_group_id, body.pac_codes, wording, author=author(principal), uow=uow
+        body.working_group_id,
+        body.pac_codes,
+        wording,
+        author=author(principal),
+        today=_today(),
+        uow=uow,
     )
     response.headers["Location"] = f"/v1/proposals/{row.id}"
     response.headers["ETag"] = etag_of(row.version)
@@ -187,8 +184,11 @@ async def list_(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
+    state: Annotated[
+        s.ProposalState | None, Query(description="Only proposals in this state.")
+    ] = None,
 ) -> Page[s.Proposal]:
-    rows, token = await service.listed(params, uow=uow)
+    rows, token = await service.listed(params, state=state, uow=uow)
     return Page[s.Proposal](items=[proposal_view(r, v) for r, v in rows], next_page_token=token)
 
 
@@ -211,7 +211,7 @@ async def revise(
     if_match: IfMatch = None,
 ) -> s.Version:
     proposal, _ = await service.get(proposal_id, uow=uow)
-    await _may_draft(principal, proposal.working_group_id, uow=uow)
+    await service.require_drafter(proposal.working_group_id, author(principal), _today(), uow=uow)
     wording = body.content()
     row, added = await service.revise(
         proposal_id,
@@ -290,7 +290,7 @@ async def move(
     if_match: IfMatch = None,
 ) -> s.Proposal:
     proposal, _ = await service.get(proposal_id, uow=uow)
-    await _may_draft(principal, proposal.working_group_id, uow=uow)
+    await service.require_drafter(proposal.working_group_id, author(principal), _today(), uow=uow)
     await service.move(proposal_id, body.to, if_match=if_match, uow=uow)
     row, current = await service.get(proposal_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
@@ -306,18 +306,31 @@ def amendment_view(row: records.Amendment) -> s.Amendment:
     operation_id="amendments-create",
     summary="Propose an amendment",
     description="To the current version of a submitted proposal: replace, insert or delete "
-    "a numbered paragraph, or the whole text. Voted on before the final vote.",
+    "a numbered paragraph, or the whole text, by a member who sits in the assembly (or a "
+    "facilitator or operator). Voted on before the final vote. When another amendment to "
+    "the same version is accepted, this one `lapsed`: redraft it on the new version.",
     status_code=status.HTTP_201_CREATED,
     response_model=s.Amendment,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        slugs={409: ["not-sitting", "proposal-locked", "stale-version"]},
+    ),
 )
 async def amend(
     proposal_id: ProposalId,
     body: s.AmendmentIn,
+    response: Response,
     principal: Annotated[Principal, Depends(drafters)],
     uow: Tx,
 ) -> s.Amendment:
-    row = await service.amend(proposal_id, body.values(), author=author(principal), uow=uow)
+    row = await service.amend(
+        proposal_id, body.values(), author=author(principal), today=_today(), uow=uow
+    )
+    response.headers["ETag"] = etag_of(row.version)
     return amendment_view(row)
 
 
@@ -332,3 +345,27 @@ async def amendments(
     proposal_id: ProposalId, _: Annotated[Principal, Depends(readers)], uow: ReadTx
 ) -> list[s.Amendment]:
     return [amendment_view(a) for a in await service.amendments_of(proposal_id, uow=uow)]
+
+
+@router.post(
+    "/v1/proposals/{proposal_id}/amendments/{amendment_id}/withdrawal",
+    operation_id="amendments-withdraw",
+    summary="Withdraw an amendment",
+    description="Before its vote, by its author or a facilitator or operator. Needs "
+    "`If-Match` (the amendment's `ETag`).",
+    response_model=s.Amendment,
+    responses=problem_responses(401, 403, 404, 409, 412, 428, slugs={409: ["invalid-transition"]}),
+)
+async def withdraw(
+    proposal_id: ProposalId,
+    amendment_id: Annotated[uuid.UUID, Path(description="The amendment's id.")],
+    response: Response,
+    principal: Annotated[Principal, Depends(drafters)],
+    uow: Tx,
+    if_match: IfMatch = None,
+) -> s.Amendment:
+    row = await service.withdraw_amendment(
+        proposal_id, amendment_id, author=author(principal), if_match=if_match, uow=uow
+    )
+    response.headers["ETag"] = etag_of(row.version)
+    return amendment_view(row)

@@ -1,11 +1,12 @@
 """Anonymous reads: the calendar, sessions, proposals and votes. No personal data: no
-member ids anywhere (attendance as counts, votes by their numbers)."""
+member ids anywhere (attendance as counts, votes by their numbers, versions and
+amendments by their author's role only)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
@@ -23,6 +24,7 @@ from deliberation.service import sessions as sessions_service
 from deliberation.service import votes as votes_service
 
 public = APIRouter(prefix="/public/v1", tags=["public"])
+_Authored = TypeVar("_Authored", s.Version, s.Amendment)
 
 
 class PublicSession(s.Session):
@@ -51,6 +53,16 @@ class PublicProposal(s.Proposal):
     votes: list[PublicVote]
 
 
+def _anonymous(view: _Authored) -> _Authored:
+    """A version or amendment without who wrote it: the public sees the role only."""
+    return view.model_copy(update={"author_id": None})
+
+
+def _public_proposal(row: records.Proposal, current: records.ProposalVersion) -> s.Proposal:
+    found = proposal_view(row, current)
+    return found.model_copy(update={"current": _anonymous(found.current)})
+
+
 async def _public_session(session_id: uuid.UUID, *, uow: UnitOfWork) -> PublicSession:
     found = await sessions_service.attendance_of(session_id, now=datetime.now(UTC), uow=uow)
     row = await sessions_service.get(session_id, uow=uow)
@@ -73,8 +85,11 @@ async def sessions(
     params: Annotated[PageParams, Depends(page_params)],
     uow: ReadTx,
     assembly_id: Annotated[uuid.UUID | None, Query()] = None,
+    state: Annotated[
+        s.SessionState | None, Query(description="Only sessions in this state.")
+    ] = None,
 ) -> Page[PublicSession]:
-    rows, token = await sessions_service.listed(params, assembly_id, uow=uow)
+    rows, token = await sessions_service.listed(params, assembly_id, state, uow=uow)
     items = [await _public_session(r.id, uow=uow) for r in rows]
     return Page[PublicSession](items=items, next_page_token=token)
 
@@ -107,10 +122,15 @@ def _public_vote(vote: records.Vote) -> PublicVote:
     responses=problem_responses(422),
 )
 async def proposals(
-    params: Annotated[PageParams, Depends(page_params)], uow: ReadTx
+    params: Annotated[PageParams, Depends(page_params)],
+    uow: ReadTx,
+    state: Annotated[
+        s.ProposalState | None, Query(description="Only proposals in this state.")
+    ] = None,
 ) -> Page[s.Proposal]:
-    rows, token = await proposals_service.listed(params, uow=uow)
-    return Page[s.Proposal](items=[proposal_view(r, v) for r, v in rows], next_page_token=token)
+    rows, token = await proposals_service.listed(params, state=state, uow=uow)
+    items = [_public_proposal(r, v) for r, v in rows]
+    return Page[s.Proposal](items=items, next_page_token=token)
 
 
 @public.get(
@@ -122,12 +142,12 @@ async def proposals(
 )
 async def proposal(proposal_id: Annotated[uuid.UUID, Path()], uow: ReadTx) -> PublicProposal:
     row, current = await proposals_service.get(proposal_id, uow=uow)
+    versions = await proposals_service.versions(proposal_id, uow=uow)
+    amendments = await proposals_service.amendments_of(proposal_id, uow=uow)
     return PublicProposal(
-        **proposal_view(row, current).model_dump(),
-        versions=[version_view(v) for v in await proposals_service.versions(proposal_id, uow=uow)],
-        amendments=[
-            amendment_view(a) for a in await proposals_service.amendments_of(proposal_id, uow=uow)
-        ],
+        **_public_proposal(row, current).model_dump(),
+        versions=[_anonymous(version_view(v)) for v in versions],
+        amendments=[_anonymous(amendment_view(a)) for a in amendments],
         votes=[_public_vote(v) for v in await votes_service.of_proposal(proposal_id, uow=uow)],
     )
 

@@ -63,6 +63,16 @@ class SessionIn(BaseModel):
         }
 
 
+class AgendaIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agenda: list[AgendaItem] = Field(max_length=100)
+
+
+SessionState = Literal["scheduled", "open", "closed", "cancelled"]
+ProposalState = Literal["draft", "submitted", "voting", "adopted", "rejected", "withdrawn"]
+
+
 class Session(BaseModel):
     id: uuid.UUID
     assembly_id: uuid.UUID
@@ -74,7 +84,7 @@ class Session(BaseModel):
     place: str | None
     online_url: str | None
     agenda: list[AgendaItem]
-    state: Literal["scheduled", "open", "closed", "cancelled"]
+    state: SessionState
     opened_at: datetime | None
     closed_at: datetime | None
     cancel_reason: str | None
@@ -212,7 +222,9 @@ class Version(BaseModel):
     rationale: Text
     sha256: str
     author_role: str
-    author_id: str
+    author_id: str | None = Field(
+        description="A member's pseudonymous id or a staff subject; not in the public API."
+    )
     reason: str
     amendment_id: uuid.UUID | None
     created_at: datetime
@@ -236,7 +248,7 @@ class Proposal(BaseModel):
     id: uuid.UUID
     assembly_id: uuid.UUID
     working_group_id: uuid.UUID
-    state: Literal["draft", "submitted", "voting", "adopted", "rejected", "withdrawn"]
+    state: ProposalState
     pac_codes: list[str]
     current: Version
     adopted_sha256: str | None
@@ -300,9 +312,11 @@ class Amendment(BaseModel):
     paragraph: int | None
     content: dict[str, Any]
     rationale: Text
-    state: Literal["proposed", "voting", "accepted", "rejected", "withdrawn"]
+    state: Literal["proposed", "voting", "accepted", "rejected", "withdrawn", "lapsed"]
     author_role: str
-    author_id: str
+    author_id: str | None = Field(
+        description="A member's pseudonymous id or a staff subject; not in the public API."
+    )
     result_version: int | None
     created_at: datetime
 
@@ -355,9 +369,12 @@ class Vote(BaseModel):
     method: str
     state: Literal["open", "closed"]
     entitled: int = Field(description="Members present when the vote opened.")
-    yes: int
-    no: int
-    abstain: int
+    yes: int | None = Field(
+        description="The counts so far; none while a ballot vote is open (nobody watches "
+        "a count move as members vote)."
+    )
+    no: int | None
+    abstain: int | None
     entitled_members: list[MemberId] | None = Field(
         default=None, description="Operators and facilitators only."
     )

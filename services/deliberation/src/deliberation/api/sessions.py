@@ -11,7 +11,6 @@ from fastapi.responses import PlainTextResponse
 
 from common.auth import Principal, require_roles
 from common.db import UnitOfWork
-from common.errors import Forbidden
 from common.http.deps import ReadTx, Tx
 from common.http.etag import IfMatch, etag_of
 from common.http.pagination import Page, PageParams, page_params
@@ -73,8 +72,11 @@ async def list_(
     _: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
     assembly_id: Annotated[uuid.UUID | None, Query()] = None,
+    state: Annotated[
+        s.SessionState | None, Query(description="Only sessions in this state.")
+    ] = None,
 ) -> Page[s.Session]:
-    rows, token = await service.listed(params, assembly_id, uow=uow)
+    rows, token = await service.listed(params, assembly_id, state, uow=uow)
     return Page[s.Session].of(rows, token)
 
 
@@ -129,6 +131,41 @@ async def move(
     return view(row)
 
 
+@router.put(
+    "/{session_id}/agenda",
+    operation_id="sessions-agenda",
+    summary="Replace a session's agenda",
+    description="Until the session closes. Votes are held only on proposals on the agenda; "
+    "a proposal voted on in the session stays on it (409 `voted-item`). Needs `If-Match`.",
+    response_model=s.Session,
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={
+            409: ["session-final", "voted-item"],
+            422: ["unknown-pac-action", "unknown-reference", "other-assembly"],
+        },
+    ),
+)
+async def set_agenda(
+    session_id: SessionId,
+    body: s.AgendaIn,
+    response: Response,
+    _: Annotated[Principal, Depends(staff)],
+    uow: Tx,
+    if_match: IfMatch = None,
+) -> s.Session:
+    agenda = [item.model_dump(mode="json") for item in body.agenda]
+    row = await service.set_agenda(session_id, agenda, if_match=if_match, uow=uow)
+    response.headers["ETag"] = etag_of(row.version)
+    return view(row)
+
+
 async def _attendance(session_id: uuid.UUID, *, uow: UnitOfWork) -> s.AttendanceView:
     found = await service.attendance_of(session_id, now=_now(), uow=uow)
     return s.AttendanceView(
@@ -159,10 +196,26 @@ async def attendance(
     operation_id="sessions-check-in",
     summary="Check a member in or out",
     description="By a facilitator or operator naming the member, or by the member's own "
-    "check-in code (posted by the facilitator's scanner). Only sitting members check in; "
-    "only while the session is open.",
+    "check-in code (posted by the facilitator's scanner). Only sitting members check in "
+    "(at a working-group meeting, the group's members); only while the session is open.",
     response_model=s.AttendanceView,
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        slugs={
+            403: ["invalid-code"],
+            409: [
+                "session-not-open",
+                "not-sitting",
+                "not-in-group",
+                "already-checked-in",
+                "not-checked-in",
+            ],
+        },
+    ),
 )
 async def check_in(
     session_id: SessionId,
@@ -195,9 +248,10 @@ async def check_in(
     operation_id="sessions-check-in-code",
     summary="My check-in code for a session",
     description="A member's own signed code for this session (valid 12 hours), to show as "
-    "a QR code. Only for members who sit.",
+    "a QR code. Only for members who sit (and, for a working-group meeting, belong to "
+    "the group).",
     response_model=s.CheckInCode,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 409, slugs={409: ["not-sitting", "not-in-group"]}),
 )
 async def check_in_code(
     session_id: SessionId,
@@ -208,8 +262,7 @@ async def check_in_code(
 ) -> s.CheckInCode:
     row = await service.get(session_id, uow=uow)
     now = _now()
-    if not await records.Roster(uow).sits(row.assembly_id, principal.subject, now.date()):
-        raise Forbidden("Only sitting members have a check-in code.", slug="not-sitting")
+    await service.require_attendee(row, principal.subject, service.day_of(now), uow=uow)
     response.headers["Cache-Control"] = "no-store"
     code = service.check_in_code(_secret(request), session_id, principal.subject, now=now)
     hours = int(service.CODE_LIFETIME.total_seconds() // 3600)

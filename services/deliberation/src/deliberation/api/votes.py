@@ -25,6 +25,8 @@ VoteId = Annotated[uuid.UUID, Path(description="The vote's id.")]
 
 def view(row: records.Vote, *, voted: int, members: bool) -> s.Vote:
     data = {f: getattr(row, f) for f in s.Vote.model_fields if hasattr(row, f)}
+    if row.method != "tally" and row.state == "open":
+        data |= {"yes": None, "no": None, "abstain": None}
     return s.Vote.model_validate(
         {
             **data,
@@ -44,7 +46,8 @@ def _staff(principal: Principal) -> bool:
     operation_id="votes-open",
     summary="Open a vote",
     description="On an amendment, or on a submitted proposal's final text once its "
-    "amendments are decided, in an open session. Refused without a quorum (409 "
+    "amendments are decided, in an open plenary that has the proposal on its agenda. "
+    "Refused without a quorum (409 "
     "`no-quorum`, saying how many are present and needed). The members present now are "
     "the entitled; the assembly's current rule decides.",
     status_code=status.HTTP_201_CREATED,
@@ -56,13 +59,22 @@ def _staff(principal: Principal) -> bool:
         422,
         slugs={
             409: [
+                "session-not-open",
+                "plenary-only",
+                "not-on-agenda",
                 "no-quorum",
                 "not-submitted",
                 "amendments-pending",
                 "amendment-not-votable",
                 "stale-version",
             ],
-            422: ["unknown-reference", "other-assembly", "no-amendment", "amendment-on-final"],
+            422: [
+                "unknown-reference",
+                "other-assembly",
+                "other-proposal",
+                "no-amendment",
+                "amendment-on-final",
+            ],
         },
     ),
 )
@@ -119,7 +131,9 @@ async def tally(
     uow: Tx,
     if_match: IfMatch = None,
 ) -> s.Vote:
-    row = await service.record_tally(vote_id, body.model_dump(), if_match=if_match, uow=uow)
+    row = await service.record_tally(
+        vote_id, body.model_dump(), if_match=if_match, now=datetime.now(UTC), uow=uow
+    )
     response.headers["ETag"] = etag_of(row.version)
     return view(row, voted=0, members=True)
 
@@ -130,7 +144,9 @@ async def tally(
     summary="Cast my ballot",
     description="With your own `member` token, once, if you were present when the vote "
     "opened. A secret ballot is counted without you: the answer says only that it was "
-    "received, and no record links it to you.",
+    "received, and no record links it to you. An `Idempotency-Key` is not remembered "
+    "here (remembering it would keep a record of your request): a retry after a lost "
+    "answer gets 409 `already-voted`, which says that your ballot was counted.",
     status_code=status.HTTP_202_ACCEPTED,
     responses={
         202: {
@@ -164,9 +180,12 @@ async def ballot(
     description="Computes the result by the rule recorded at the opening (exact integers: "
     "for two thirds, 3 × yes ≥ 2 × base). An accepted amendment makes the proposal's next "
     "version; an adopted final text is locked (its SHA-256 recorded) and published as "
-    "`deliberation.proposal.adopted.v1`. Needs `If-Match`.",
+    "`deliberation.proposal.adopted.v1`. A show of hands closes only once its tally is "
+    "recorded. Needs `If-Match`.",
     response_model=s.Vote,
-    responses=problem_responses(401, 403, 404, 409, 412, 428),
+    responses=problem_responses(
+        401, 403, 404, 409, 412, 428, slugs={409: ["vote-closed", "no-tally"]}
+    ),
 )
 async def close(
     vote_id: VoteId,

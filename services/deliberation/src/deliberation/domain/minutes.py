@@ -4,8 +4,8 @@
 agenda items with their amendments and votes) into a Markdown document that the next
 plenary approves. It is deterministic: the same record gives the same bytes, so the
 document's SHA-256 identifies it; nothing is read from a clock, a locale or a database.
-Instants are written in Milan's time. Members appear by their ids, never by name: the
-deliberation service holds no names.
+Instants are written in Milan's time. The minutes are public: attendance appears as
+counts, never as member ids (who was present is in the attendance record, for staff).
 
 Every vote shows everything needed to check its outcome by hand: yes, no, abstain, not
 voted, the members entitled, the rule, the base it was applied to and the threshold.
@@ -25,7 +25,6 @@ from deliberation.domain.sessions import Kind
 from deliberation.domain.votes import Base, Result
 
 Language = Literal["it", "en"]
-MemberId = str
 
 
 class Method(StrEnum):
@@ -45,7 +44,7 @@ class VoteRecord:
     title: Text  # what was put to the vote
     method: Method
     result: Result
-    text_sha256: str | None = None  # the adopted wording's hash, for a final vote
+    text_sha256: str | None = None  # the wording's hash, shown if the final vote adopts it
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,8 @@ class SessionRecord:
     kind: Kind
     starts_at: datetime
     ends_at: datetime  # when it closed
-    sitting: int  # members sitting on the day
-    present: tuple[MemberId, ...]  # members who attended at some point
+    sitting: int  # members sitting on the day (of the group, at a working-group meeting)
+    present: int  # members who attended at some point
     place: str | None = None
     online_url: str | None = None
     items: tuple[AgendaItem, ...] = field(default_factory=tuple)
@@ -86,10 +85,6 @@ _LABELS: dict[str, dict[Language, str]] = {
     "attendance": {"it": "Presenze", "en": "Attendance"},
     "sitting": {"it": "Componenti in carica", "en": "Sitting members"},
     "present": {"it": "Presenti", "en": "Present"},
-    "present_ids": {
-        "it": "Componenti presenti (identificativi)",
-        "en": "Members present (ids)",
-    },
     "agenda": {"it": "Ordine del giorno", "en": "Agenda"},
     "pac": {"it": "Azioni del PAC", "en": "PAC actions"},
     "amendments": {"it": "Emendamenti", "en": "Amendments"},
@@ -207,7 +202,7 @@ def _vote(vote: VoteRecord, lang: Language, heading: str) -> Iterable[str]:
     yield line("base", f"{result.base} ({_BASES[result.rule.base][lang]})")
     yield line("threshold", result.threshold)
     yield f"- **{label['outcome'][lang]}: {_OUTCOMES[(vote.subject, result.adopted)][lang]}**"
-    if vote.text_sha256:
+    if vote.text_sha256 and result.adopted:
         yield line("sha256", f"`{vote.text_sha256}`")
     yield ""
 
@@ -225,15 +220,12 @@ def render(record: SessionRecord, lang: Language) -> str:
         out.append(f"- {label['place'][lang]}: {_md(record.place)}")
     if record.online_url:
         out.append(f"- {label['online'][lang]}: <{record.online_url}>")
-    present = sorted(set(record.present))
     out += [
         "",
         f"## {label['attendance'][lang]}",
         "",
         f"- {label['sitting'][lang]}: {record.sitting}",
-        f"- {label['present'][lang]}: {len(present)}",
-        f"- {label['present_ids'][lang]}: "
-        + (", ".join(f"`{m.replace('`', '')}`" for m in present) or label["none"][lang]),
+        f"- {label['present'][lang]}: {record.present}",
         "",
         f"## {label['agenda'][lang]}",
         "",

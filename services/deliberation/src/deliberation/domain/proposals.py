@@ -18,9 +18,10 @@ paragraph changes numbered as in the target version: ``Replace(n, text)``, ``Del
 and ``Insert(after=n, text)`` (``after=0`` puts the paragraph first). Several changes in
 one amendment are applied together, each read against the target's numbering, so
 "replace 2 and insert after 4" means the target's paragraphs 2 and 4 whatever the order
-the changes are listed in. An accepted amendment produces the next version, so any other
-amendment to the same version is then stale (:func:`check_target`) and must be redrafted
-on the new one.
+the changes are listed in. An accepted amendment produces the next version, so every other
+amendment still waiting on the same version is ``lapsed`` (:func:`check_target` refuses it)
+and is redrafted on the new one if its author still wants it. Before its vote an
+amendment may be ``withdrawn``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from common.errors import InvalidValue, StateConflict
+from common.states import Machine
 from common.texts import Text
 
 
@@ -62,27 +64,33 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 }
 
 
-def _state(value: str) -> State:
-    try:
-        return State(value)
-    except ValueError:
-        known = ", ".join(State)
-        raise InvalidValue(
-            f"{value!r} is not a proposal state (known: {known}).", slug="unknown-state"
-        ) from None
+LIFECYCLE = Machine("proposal", State, TRANSITIONS)
+_state = LIFECYCLE.parse
+#: The proposal's next state, if it may go there (see :class:`common.states.Machine`).
+transition = LIFECYCLE.move
 
 
-def transition(current: str, target: str) -> State:
-    """The proposal's next state, ``target``, if a proposal that is ``current`` may go
-    there; otherwise a ``StateConflict`` with slug ``invalid-transition``."""
-    now, then = _state(current), _state(target)
-    if then not in TRANSITIONS[now]:
-        allowed = ", ".join(sorted(TRANSITIONS[now])) or "none: it is final"
-        raise StateConflict(
-            f"A proposal that is {now} cannot become {then} (from {now}: {allowed}).",
-            slug="invalid-transition",
-        )
-    return then
+class AmendmentState(StrEnum):
+    PROPOSED = "proposed"  # filed against a version, waiting for its vote
+    VOTING = "voting"
+    ACCEPTED = "accepted"  # made the proposal's next version
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # by its author (or a facilitator) before its vote
+    LAPSED = "lapsed"  # another amendment changed the version it targets
+
+
+#: From each state, where an amendment may go.
+AMENDMENT_TRANSITIONS: dict[AmendmentState, frozenset[AmendmentState]] = {
+    AmendmentState.PROPOSED: frozenset(
+        {AmendmentState.VOTING, AmendmentState.WITHDRAWN, AmendmentState.LAPSED}
+    ),
+    AmendmentState.VOTING: frozenset({AmendmentState.ACCEPTED, AmendmentState.REJECTED}),
+    AmendmentState.ACCEPTED: frozenset(),
+    AmendmentState.REJECTED: frozenset(),
+    AmendmentState.WITHDRAWN: frozenset(),
+    AmendmentState.LAPSED: frozenset(),
+}
+AMENDMENTS = Machine("amendment", AmendmentState, AMENDMENT_TRANSITIONS)
 
 
 def check_editable(state: str) -> None:

@@ -11,11 +11,15 @@ final.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from common.errors import InvalidValue, StateConflict
 from common.rotation import add_months
+from common.states import Machine
 
 
 class Kind(StrEnum):
@@ -44,27 +48,10 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 }
 
 
-def _state(value: str) -> State:
-    try:
-        return State(value)
-    except ValueError:
-        known = ", ".join(State)
-        raise InvalidValue(
-            f"{value!r} is not a session state (known: {known}).", slug="unknown-state"
-        ) from None
-
-
-def transition(current: str, target: str) -> State:
-    """The session's next state, ``target``, if a session that is ``current`` may go
-    there; otherwise a ``StateConflict`` with slug ``invalid-transition``."""
-    now, then = _state(current), _state(target)
-    if then not in TRANSITIONS[now]:
-        allowed = ", ".join(sorted(TRANSITIONS[now])) or "none: it is final"
-        raise StateConflict(
-            f"A session that is {now} cannot become {then} (from {now}: {allowed}).",
-            slug="invalid-transition",
-        )
-    return then
+LIFECYCLE = Machine("session", State, TRANSITIONS)
+_state = LIFECYCLE.parse
+#: The session's next state, if it may go there (see :class:`common.states.Machine`).
+transition = LIFECYCLE.move
 
 
 def require_open(state: str, action: str) -> None:
@@ -74,6 +61,19 @@ def require_open(state: str, action: str) -> None:
         raise StateConflict(
             f"Cannot {action}: the session is {state}, not open.", slug="session-not-open"
         )
+
+
+def require_editable(state: str, action: str) -> None:
+    """A session's agenda and documents change until it closes; ``action`` names what was
+    attempted. Once closed or cancelled its record is final."""
+    if LIFECYCLE.final(_state(state)):
+        raise StateConflict(f"Cannot {action}: the session is {state}.", slug="session-final")
+
+
+def on_agenda(agenda: Iterable[Mapping[str, Any]], proposal_id: uuid.UUID) -> bool:
+    """Whether an item of ``agenda`` puts the proposal before the session."""
+    wanted = str(proposal_id)
+    return any(wanted in {str(p) for p in item.get("proposal_ids", [])} for item in agenda)
 
 
 def plenary_calendar(first: date, until: date, cadence_months: int) -> list[date]:

@@ -22,6 +22,7 @@ _METHODS = {
 _CHANGES = {
     "replace": ("sostituisce il paragrafo {n}", "replaces paragraph {n}"),
     "insert": ("inserisce un paragrafo dopo il {n}", "inserts a paragraph after {n}"),
+    "insert_first": ("inserisce un paragrafo in apertura", "inserts a paragraph at the start"),
     "delete": ("sopprime il paragrafo {n}", "deletes paragraph {n}"),
     "whole": ("sostituisce l'intero testo", "replaces the whole text"),
 }
@@ -58,7 +59,10 @@ async def minutes(
                 finals.append(voted)
                 continue
             amendment = await Amendments(uow).get(vote.amendment_id)
-            it, en = _CHANGES[amendment.operation]
+            change = amendment.operation
+            if change == "insert" and amendment.paragraph == 0:
+                change = "insert_first"
+            it, en = _CHANGES[change]
             amendments.append(
                 document.AmendmentRecord(
                     label=f"A{len(amendments) + 1}",
@@ -82,7 +86,7 @@ async def minutes(
         starts_at=session.opened_at or session.starts_at,
         ends_at=session.closed_at or session.ends_at,
         sitting=attended.quorum.sitting,
-        present=tuple(s.member_id for s in attended.stays),
+        present=len(attended.stays),
         place=session.place,
         online_url=session.online_url,
         items=tuple(items),

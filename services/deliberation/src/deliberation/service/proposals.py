@@ -8,10 +8,11 @@ wording a final vote adopts is locked: its SHA-256 is recorded with the vote.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from common.db import UnitOfWork
-from common.errors import Invalid
+from common.errors import Conflict, Forbidden, Invalid, NotFound
 from common.http.etag import check_if_match
 from common.http.pagination import PageParams
 from common.texts import Text
@@ -23,8 +24,11 @@ from deliberation.adapters.repositories import (
     Proposals,
     ProposalVersion,
     ProposalVersions,
+    Roster,
+    WorkingGroup,
     WorkingGroups,
 )
+from deliberation.domain import pac as catalogue
 from deliberation.domain import proposals as text
 
 
@@ -83,16 +87,62 @@ async def _check_codes(codes: list[str], *, uow: UnitOfWork) -> None:
         raise Invalid(f"Unknown PAC actions: {', '.join(unknown)}.", slug="unknown-pac-action")
 
 
+async def require_sitting(
+    assembly_id: uuid.UUID, author: tuple[str, str], today: date, *, uow: UnitOfWork
+) -> None:
+    """A member writes only while they sit in the assembly (staff write for the group)."""
+    role, member_id = author
+    if role == "member" and not await Roster(uow).sits(assembly_id, member_id, today):
+        raise Conflict(
+            f"Member {member_id} does not sit in this assembly today.", slug="not-sitting"
+        )
+
+
+async def require_drafter(
+    working_group_id: uuid.UUID, author: tuple[str, str], today: date, *, uow: UnitOfWork
+) -> None:
+    """A working group's texts are written by its members who sit, or by staff for it."""
+    role, member_id = author
+    if role != "member":
+        return
+    group = await WorkingGroups(uow).referenced(working_group_id)
+    if member_id not in await WorkingGroups(uow).members(working_group_id):
+        raise Forbidden("Only the working group's members draft its proposals.")
+    await require_sitting(group.assembly_id, author, today, uow=uow)
+
+
+def _check_theme(group: WorkingGroup, codes: list[str]) -> None:
+    """At least one of a proposal's actions is on its working group's theme (others may
+    be linked too: a recommendation often touches several ambiti)."""
+    on_theme = [
+        c
+        for c in codes
+        if c in group.pac_codes
+        or (group.ambito is not None and catalogue.parse(c).ambito == group.ambito)
+    ]
+    if not on_theme:
+        theme = ", ".join(
+            ([f"ambito {group.ambito}"] if group.ambito is not None else []) + list(group.pac_codes)
+        )
+        raise Invalid(
+            f"None of the proposal's PAC actions is on its working group's theme ({theme}).",
+            slug="outside-theme",
+        )
+
+
 async def draft(
     working_group_id: uuid.UUID,
     pac_codes: list[str],
     content: text.Content,
     *,
     author: tuple[str, str],
+    today: date,
     uow: UnitOfWork,
 ) -> tuple[Proposal, ProposalVersion]:
     group = await WorkingGroups(uow).referenced(working_group_id)
+    await require_drafter(working_group_id, author, today, uow=uow)
     await _check_codes(pac_codes, uow=uow)
+    _check_theme(group, pac_codes)
     proposal = await Proposals(uow).add(
         id=uuid.uuid4(),
         assembly_id=group.assembly_id,
@@ -135,9 +185,9 @@ async def get(proposal_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Proposal, Pro
 
 
 async def listed(
-    params: PageParams, *, uow: UnitOfWork
+    params: PageParams, *, state: str | None = None, uow: UnitOfWork
 ) -> tuple[list[tuple[Proposal, ProposalVersion]], str | None]:
-    rows, token = await Proposals(uow).page(params)
+    rows, token = await Proposals(uow).listed(params, state=state)
     versions = ProposalVersions(uow)
     return [(r, await versions.number(r.id, r.current_version)) for r in rows], token
 
@@ -201,10 +251,13 @@ async def amend(
     values: dict[str, Any],
     *,
     author: tuple[str, str],
+    today: date,
     uow: UnitOfWork,
 ) -> Amendment:
-    """An amendment to the current version of a submitted proposal, checked against it."""
+    """An amendment to the current version of a submitted proposal, checked against it,
+    by a member who sits in the proposal's assembly (or by staff)."""
     proposal = await Proposals(uow).get(proposal_id)
+    await require_sitting(proposal.assembly_id, author, today, uow=uow)
     text.check_amendable(proposal.state)
     role, member_id = author
     change = change_of(
@@ -216,7 +269,7 @@ async def amend(
     return await Amendments(uow).add(
         id=uuid.uuid4(),
         proposal_id=proposal_id,
-        state="proposed",
+        state=text.AmendmentState.PROPOSED,
         author_role=role,
         author_id=member_id,
         version=1,
@@ -224,8 +277,29 @@ async def amend(
     )
 
 
+async def withdraw_amendment(
+    proposal_id: uuid.UUID,
+    amendment_id: uuid.UUID,
+    *,
+    author: tuple[str, str],
+    if_match: str | None,
+    uow: UnitOfWork,
+) -> Amendment:
+    """An amendment not yet put to the vote, withdrawn by its author (or by staff)."""
+    amendment = await Amendments(uow).get(amendment_id, lock=True)
+    if amendment.proposal_id != proposal_id:
+        raise NotFound(f"No amendment {amendment_id} to proposal {proposal_id}.")
+    check_if_match(if_match, version=amendment.version)
+    if author[0] == "member" and (amendment.author_role, amendment.author_id) != author:
+        raise Forbidden("Only its author, or a facilitator, withdraws an amendment.")
+    state = text.AMENDMENTS.move(amendment.state, text.AmendmentState.WITHDRAWN)
+    return await Amendments(uow).update(amendment_id, state=state, version=amendment.version + 1)
+
+
 async def merge(amendment: Amendment, *, author: tuple[str, str], uow: UnitOfWork) -> int:
-    """An accepted amendment makes the proposal's next version; its number."""
+    """An accepted amendment makes the proposal's next version; its number. Every other
+    amendment still waiting on the old version lapses: it no longer says what it would
+    change."""
     proposal = await Proposals(uow).get(amendment.proposal_id, lock=True)
     change = _change(amendment)
     text.check_target(change, proposal.current_version)
@@ -242,4 +316,8 @@ async def merge(amendment: Amendment, *, author: tuple[str, str], uow: UnitOfWor
         uow=uow,
     )
     await Proposals(uow).update(proposal.id, current_version=number, version=proposal.version + 1)
+    for other in await Amendments(uow).of(proposal.id):
+        if other.id != amendment.id and other.state == text.AmendmentState.PROPOSED:
+            lapsed = text.AMENDMENTS.move(other.state, text.AmendmentState.LAPSED)
+            await Amendments(uow).update(other.id, state=lapsed, version=other.version + 1)
     return number

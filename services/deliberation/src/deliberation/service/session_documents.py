@@ -8,10 +8,11 @@ import uuid
 from datetime import datetime
 
 from common.db import UnitOfWork
-from common.documents import Document, DocumentLink, check_link, check_media_type
+from common.documents import Document, DocumentLink, check_content, check_link
 from common.errors import Conflict, Invalid, NotFound
 from common.texts import Text
 from deliberation.adapters.repositories import Documents, Session, Sessions
+from deliberation.domain import sessions as calendar
 from deliberation.service import minutes as drawn_up
 from deliberation.service import sessions
 
@@ -37,8 +38,9 @@ async def upload(
     uow: UnitOfWork,
 ) -> Document:
     _check_kind(kind)
-    check_media_type(media_type)
-    await Sessions(uow).get(session_id)
+    check_content(media_type, content)
+    session = await Sessions(uow).get(session_id)
+    calendar.require_editable(session.state, "add a document")
     return await Documents(uow).upload(
         owner=OWNER,
         owner_id=session_id,
@@ -56,7 +58,8 @@ async def register(
 ) -> Document:
     _check_kind(link.kind)
     check_link(link)
-    await Sessions(uow).get(session_id)
+    session = await Sessions(uow).get(session_id)
+    calendar.require_editable(session.state, "add a document")
     return await Documents(uow).register(
         owner=OWNER, owner_id=session_id, link=link, public=public, created_by=actor
     )

@@ -31,6 +31,7 @@ from deliberation.adapters.repositories import (
     Roster,
     Session,
     Sessions,
+    Votes,
     WorkingGroups,
 )
 from deliberation.domain import attendance as presence
@@ -49,18 +50,52 @@ async def schedule(values: dict[str, Any], *, uow: UnitOfWork) -> Session:
             raise Invalid("The working group belongs to another assembly.", slug="other-assembly")
     elif values.get("working_group_id") is not None:
         raise Invalid("A plenary belongs to no working group.", slug="plenary-with-group")
-    await _check_agenda(values["agenda"], uow=uow)
+    await _check_agenda(values["agenda"], values["assembly_id"], uow=uow)
     return await Sessions(uow).add(id=uuid.uuid4(), state="scheduled", version=1, **values)
 
 
-async def _check_agenda(agenda: list[dict[str, Any]], *, uow: UnitOfWork) -> None:
+async def _check_agenda(
+    agenda: list[dict[str, Any]], assembly_id: uuid.UUID, *, uow: UnitOfWork
+) -> None:
     codes = sorted({c for item in agenda for c in item.get("pac_codes", [])})
     unknown = await PacActions(uow).unknown(codes)
     if unknown:
         raise Invalid(f"Unknown PAC actions: {', '.join(unknown)}.", slug="unknown-pac-action")
     for item in agenda:
         for proposal_id in item.get("proposal_ids", []):
-            await Proposals(uow).referenced(uuid.UUID(str(proposal_id)))
+            proposal = await Proposals(uow).referenced(uuid.UUID(str(proposal_id)))
+            if proposal.assembly_id != assembly_id:
+                raise Invalid(
+                    f"Proposal {proposal_id} belongs to another assembly.", slug="other-assembly"
+                )
+
+
+async def set_agenda(
+    session_id: uuid.UUID,
+    agenda: list[dict[str, Any]],
+    *,
+    if_match: str | None,
+    uow: UnitOfWork,
+) -> Session:
+    """A new agenda, until the session closes. A proposal already voted on in the session
+    stays on it: the minutes report every vote under its item."""
+    session = await Sessions(uow).get(session_id, lock=True)
+    check_if_match(if_match, version=session.version)
+    calendar.require_editable(session.state, "change the agenda")
+    await _check_agenda(agenda, session.assembly_id, uow=uow)
+    dropped = sorted(
+        {
+            str(v.proposal_id)
+            for v in await Votes(uow).of_session(session_id)
+            if not calendar.on_agenda(agenda, v.proposal_id)
+        }
+    )
+    if dropped:
+        raise Conflict(
+            f"Proposals voted on in this session stay on its agenda: {', '.join(dropped)}.",
+            slug="voted-item",
+        )
+    return await Sessions(uow).update(session_id, agenda=agenda, version=session.version + 1)
 
 
 async def get(session_id: uuid.UUID, *, uow: UnitOfWork) -> Session:
@@ -68,9 +103,9 @@ async def get(session_id: uuid.UUID, *, uow: UnitOfWork) -> Session:
 
 
 async def listed(
-    params: PageParams, assembly_id: uuid.UUID | None, *, uow: UnitOfWork
+    params: PageParams, assembly_id: uuid.UUID | None, state: str | None, *, uow: UnitOfWork
 ) -> tuple[list[Session], str | None]:
-    return await Sessions(uow).listed(params, assembly_id=assembly_id, public=False)
+    return await Sessions(uow).listed(params, assembly_id=assembly_id, state=state)
 
 
 async def move(
@@ -95,8 +130,6 @@ async def move(
             raise Invalid("Say why the session is cancelled.", slug="reason-required")
         values["cancel_reason"] = reason
     elif target == "closed":
-        from deliberation.adapters.repositories import Votes
-
         if await Votes(uow).open_in(session_id):
             raise Conflict("Close the session's open votes first.", slug="votes-open")
         values["closed_at"] = now
@@ -121,11 +154,12 @@ def _checks(events: list[Presence]) -> list[presence.Check]:
     return [presence.Check(e.member_id, e.at, presence.Kind(e.direction)) for e in events]
 
 
-def stays(events: list[Presence], *, start: datetime, until: datetime) -> list[Stay]:
+def stays(events: list[Presence], *, start: datetime, until: datetime, closed: bool) -> list[Stay]:
     """Each member's time present within the session, from their check-ins and
-    check-outs (an interval still open ends at ``until``)."""
+    check-outs (an interval still open ends at ``until``; once the session is ``closed``
+    everyone left at its close)."""
     checks = _checks(events)
-    inside = presence.present_at(checks, until)
+    inside = frozenset() if closed else presence.present_at(checks, until)
     found = []
     for member_id, spent in presence.attendance(checks, start, until).items():
         if not spent.intervals:
@@ -154,11 +188,7 @@ async def check(
     session = await Sessions(uow).get(session_id, lock=True)  # one record at a time
     calendar.require_open(session.state, f"check {direction}")
     if direction == "in":
-        sits = await Roster(uow).sits(session.assembly_id, member_id, _day(now))
-        if not sits:
-            raise Conflict(
-                f"Member {member_id} does not sit in this assembly today.", slug="not-sitting"
-            )
+        await require_attendee(session, member_id, _day(now), uow=uow)
     events = await Attendance(uow).of_session(session_id)
     presence.check(_checks(events), presence.Check(member_id, now, presence.Kind(direction)))
     return await Attendance(uow).add(
@@ -171,8 +201,41 @@ async def check(
     )
 
 
-def _day(now: datetime) -> date:
+def day_of(now: datetime) -> date:
+    """The day in Milan: who sits is decided by the local date."""
     return now.astimezone(MILAN).date()
+
+
+_day = day_of
+
+
+async def _group(session: Session, *, uow: UnitOfWork) -> frozenset[str]:
+    assert session.working_group_id is not None
+    return frozenset(await WorkingGroups(uow).members(session.working_group_id))
+
+
+async def require_attendee(session: Session, member_id: str, day: date, *, uow: UnitOfWork) -> None:
+    """Who may check in: a member who sits in the assembly on ``day`` and, at a
+    working-group meeting, belongs to the group."""
+    if not await Roster(uow).sits(session.assembly_id, member_id, day):
+        raise Conflict(
+            f"Member {member_id} does not sit in this assembly today.", slug="not-sitting"
+        )
+    if session.working_group_id is not None and member_id not in await _group(session, uow=uow):
+        raise Conflict(
+            f"Member {member_id} is not a member of this meeting's working group.",
+            slug="not-in-group",
+        )
+
+
+async def sitting_for(session: Session, day: date, *, uow: UnitOfWork) -> list[str]:
+    """Who the session is for on ``day``: the assembly's sitting members, or, at a
+    working-group meeting, those of the group's members who sit."""
+    sitting = [m.member_id for m in await Roster(uow).sitting(session.assembly_id, day)]
+    if session.working_group_id is None:
+        return sitting
+    group = await _group(session, uow=uow)
+    return [m for m in sitting if m in group]
 
 
 @dataclass(frozen=True)
@@ -185,14 +248,15 @@ class Quorum:
 
 
 async def quorum(session: Session, *, now: datetime, uow: UnitOfWork) -> Quorum:
-    """More than half of the sitting members, by default; the assembly's rules say."""
+    """More than half of the sitting members (of the group, at a working-group meeting),
+    by default; the assembly's rules say."""
     rules = await rules_of(session.assembly_id, uow=uow)
     rule = majority.QuorumRule(
         numerator=rules.quorum_numerator,
         denominator=rules.quorum_denominator,
         strict=rules.quorum_strict,
     )
-    sitting = len(await Roster(uow).sitting(session.assembly_id, _day(now)))
+    sitting = len(await sitting_for(session, _day(now), uow=uow))
     here = len(await present_now(session.id, now=now, uow=uow))
     return Quorum(
         present=here,
@@ -216,9 +280,10 @@ async def attendance_of(session_id: uuid.UUID, *, now: datetime, uow: UnitOfWork
     events = await Attendance(uow).of_session(session_id)
     until = session.closed_at or now
     start = session.opened_at or until
+    closed = session.closed_at is not None
     return AttendanceNow(
-        present=sorted(presence.present_at(_checks(events), until)),
-        stays=stays(events, start=start, until=until),
+        present=[] if closed else sorted(presence.present_at(_checks(events), until)),
+        stays=stays(events, start=start, until=until, closed=closed),
         quorum=await quorum(session, now=until, uow=uow),
     )
 
@@ -227,7 +292,7 @@ async def _publish_attendance(session: Session, *, uow: UnitOfWork) -> None:
     assert session.opened_at is not None
     assert session.closed_at is not None
     events = await Attendance(uow).of_session(session.id)
-    found = stays(events, start=session.opened_at, until=session.closed_at)
+    found = stays(events, start=session.opened_at, until=session.closed_at, closed=True)
     uow.emit(
         AttendanceRecorded(
             session_id=session.id,
@@ -241,7 +306,7 @@ async def _publish_attendance(session: Session, *, uow: UnitOfWork) -> None:
                     member_id=s.member_id,
                     minutes=s.minutes,
                     first_in=s.first_in,
-                    last_out=s.last_out or session.closed_at,
+                    last_out=s.last_out or session.closed_at,  # never None once closed
                 )
                 for s in found
             ],

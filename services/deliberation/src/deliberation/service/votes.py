@@ -36,6 +36,7 @@ from deliberation.adapters.repositories import (
 from deliberation.domain import ballots
 from deliberation.domain import sessions as calendar
 from deliberation.domain import votes as majority
+from deliberation.domain.proposals import AMENDMENTS, AmendmentState
 from deliberation.service import proposals as texts
 from deliberation.service.roster import rules_of
 from deliberation.service.sessions import present_now, quorum
@@ -46,22 +47,36 @@ CHOICES = ("yes", "no", "abstain")
 async def open_vote(values: dict[str, Any], *, now: datetime, uow: UnitOfWork) -> Vote:
     session = await Sessions(uow).referenced(values["session_id"], lock=True)
     calendar.require_open(session.state, "open a vote")
+    if session.kind != calendar.Kind.PLENARY:
+        raise Conflict(
+            "Votes are held in plenaries: a working group drafts, the assembly decides.",
+            slug="plenary-only",
+        )
     proposal = await Proposals(uow).referenced(values["proposal_id"], lock=True)
     if proposal.assembly_id != session.assembly_id:
         raise Invalid("The proposal belongs to another assembly.", slug="other-assembly")
+    if not calendar.on_agenda(session.agenda, proposal.id):
+        raise Conflict(
+            "The proposal is not on this session's agenda: add it to the agenda first.",
+            slug="not-on-agenda",
+        )
     amendment_id = values.get("amendment_id")
     if values["subject"] == "amendment":
         if amendment_id is None:
             raise Invalid("A vote on an amendment names it.", slug="no-amendment")
         amendment = await Amendments(uow).referenced(amendment_id, lock=True)
-        if amendment.proposal_id != proposal.id or amendment.state != "proposed":
+        if amendment.proposal_id != proposal.id:
+            raise Invalid("The amendment is to another proposal.", slug="other-proposal")
+        if amendment.state != AmendmentState.PROPOSED:
             raise Conflict(
-                f"The amendment is {amendment.state}, or belongs to another proposal.",
+                f"The amendment is {amendment.state}: only a proposed amendment is put to "
+                "the vote.",
                 slug="amendment-not-votable",
             )
         if amendment.target_version != proposal.current_version:
             raise Conflict("The amendment targets an older version.", slug="stale-version")
-        await Amendments(uow).update(amendment.id, state="voting", version=amendment.version + 1)
+        voting = AMENDMENTS.move(amendment.state, AmendmentState.VOTING)
+        await Amendments(uow).update(amendment.id, state=voting, version=amendment.version + 1)
     else:
         if amendment_id is not None:
             raise Invalid("A final vote names no amendment.", slug="amendment-on-final")
@@ -70,9 +85,8 @@ async def open_vote(values: dict[str, Any], *, now: datetime, uow: UnitOfWork) -
                 f"A final vote is on a submitted proposal; this one is {proposal.state}.",
                 slug="not-submitted",
             )
-        pending = [
-            a for a in await Amendments(uow).of(proposal.id) if a.state in ("proposed", "voting")
-        ]
+        waiting = (AmendmentState.PROPOSED, AmendmentState.VOTING)
+        pending = [a for a in await Amendments(uow).of(proposal.id) if a.state in waiting]
         if pending:
             raise Conflict(
                 f"{len(pending)} amendment(s) are still to be voted on first.",
@@ -139,7 +153,12 @@ def result_of(vote: Vote) -> majority.Result:
 
 
 async def record_tally(
-    vote_id: uuid.UUID, counts: dict[str, int], *, if_match: str | None, uow: UnitOfWork
+    vote_id: uuid.UUID,
+    counts: dict[str, int],
+    *,
+    if_match: str | None,
+    now: datetime,
+    uow: UnitOfWork,
 ) -> Vote:
     vote = await Votes(uow).get(vote_id, lock=True)
     check_if_match(if_match, version=vote.version)
@@ -152,7 +171,7 @@ async def record_tally(
             f"The tally counts {cast} votes but only {len(vote.entitled)} members are entitled.",
             slug="tally-exceeds-entitled",
         )
-    return await Votes(uow).update(vote_id, **counts, version=vote.version + 1)
+    return await Votes(uow).update(vote_id, **counts, tallied_at=now, version=vote.version + 1)
 
 
 async def cast(vote_id: uuid.UUID, member_id: str, choice: str, *, uow: UnitOfWork) -> None:
@@ -185,6 +204,11 @@ async def close(
     vote = await Votes(uow).get(vote_id, lock=True)
     check_if_match(if_match, version=vote.version)
     _must_be_open(vote)
+    if vote.method == "tally" and vote.tallied_at is None:
+        raise Conflict(
+            "No tally is recorded: record the show of hands before closing the vote.",
+            slug="no-tally",
+        )
     result = result_of(vote)
     if vote.method == "secret_ballot":
         await Votes(uow).rewrite_voters(vote_id)
@@ -200,8 +224,11 @@ async def close(
     if vote.subject == "amendment":
         assert vote.amendment_id is not None
         amendment = await Amendments(uow).get(vote.amendment_id, lock=True)
-        state, made = ("accepted", None) if result.adopted else ("rejected", None)
-        await Amendments(uow).update(amendment.id, state=state, version=amendment.version + 1)
+        decided = AMENDMENTS.move(
+            amendment.state,
+            AmendmentState.ACCEPTED if result.adopted else AmendmentState.REJECTED,
+        )
+        await Amendments(uow).update(amendment.id, state=decided, version=amendment.version + 1)
         if result.adopted:
             made = await texts.merge(amendment, author=actor, uow=uow)
             await Amendments(uow).update(amendment.id, result_version=made)
