@@ -217,6 +217,7 @@ class DocumentView(BaseModel):
         default=None, description="The session (or act) that approved it, for minutes."
     )
     approved_at: datetime | None = None
+    public: bool = Field(description="Whether the public API shows it.")
     created_at: datetime
 
 
@@ -232,6 +233,7 @@ def view(document: Document, *, content_url: str) -> DocumentView:
         content_url=None if document.url else content_url,
         approved_in=document.approved_in,
         approved_at=document.approved_at,
+        public=document.public,
         created_at=document.created_at,
     )
 

@@ -295,7 +295,12 @@ async def test_an_answer_with_four_eyes_reaches_the_public_and_stays_frozen(
     opinion_pdf = b"%PDF-1.7 parere tecnico"
     uploaded = await client.post(
         f"/v1/cases/{cid}/documents",
-        params={"kind": "opinion", "title_it": "Parere tecnico", "title_en": "Opinion"},
+        params={
+            "kind": "opinion",
+            "title_it": "Parere tecnico",
+            "title_en": "Opinion",
+            "public": "true",
+        },
         content=opinion_pdf,
         headers={**drafter, "Content-Type": "application/pdf"},
     )

@@ -29,7 +29,9 @@ async def naming(
     kind: Annotated[str | None, Query(max_length=30, examples=["agenda"])] = None,
     title_it: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
     title_en: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
-    public: Annotated[bool, Query(description="Shown to the public.")] = True,
+    public: Annotated[
+        bool, Query(description="Shown to the public; a document is private unless asked.")
+    ] = False,
 ) -> Naming:
     return Naming(kind=kind, title_it=title_it, title_en=title_en, public=public)
 

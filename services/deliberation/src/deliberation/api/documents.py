@@ -42,7 +42,8 @@ def _view(document: Document, *, public_path: bool = False) -> DocumentView:
     "(PDF, Markdown, plain text, PNG, JPEG, ODT, DOCX; at most 20 MB) and `kind`, "
     "`title_it`, `title_en` in the query; the service keeps the bytes, their size and "
     "SHA-256. Register: a JSON `DocumentLink` with the URL and the SHA-256 of the bytes "
-    "there. `public=true` shows it in the public calendar.",
+    "there. A document is private unless `public=true`, which shows it in the public "
+    "calendar. The bytes must be what `Content-Type` says (422 `content-mismatch`).",
     status_code=status.HTTP_201_CREATED,
     response_model=DocumentView,
     responses=problem_responses(
@@ -53,7 +54,18 @@ def _view(document: Document, *, public_path: bool = False) -> DocumentView:
         413,
         415,
         422,
-        slugs={409: ["session-final"], 422: ["content-mismatch", "empty-document"]},
+        slugs={
+            409: ["session-final"],
+            422: [
+                "content-mismatch",
+                "empty-document",
+                "document-too-large",
+                "document-unnamed",
+                "unknown-kind",
+                "invalid-document-link",
+                "unsupported-document-type",
+            ],
+        },
     ),
     openapi_extra=upload_body(),
 )

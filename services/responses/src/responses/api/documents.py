@@ -33,7 +33,8 @@ def _view(document: Document, *, public_path: bool = False) -> DocumentView:
     "(`act`) or an `attachment`. Upload the bytes with their media type as `Content-Type` "
     "(PDF, Markdown, plain text, PNG, JPEG, ODT, DOCX; at most 20 MB) and `kind`, "
     "`title_it`, `title_en` in the query, or send a JSON `DocumentLink` (URL and SHA-256). "
-    "A `public` document is shown with the published answer.",
+    "A document is private unless `public=true`; a public one is shown with the published "
+    "answer. The bytes must be what `Content-Type` says (422 `content-mismatch`).",
     status_code=status.HTTP_201_CREATED,
     response_model=DocumentView,
     responses=problem_responses(
