@@ -62,7 +62,7 @@ async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
     refused = await client.post(
         "/v1/working-groups", json={**group_body, "members": ["gone"]}, headers=OPERATOR
     )
-    assert refused.status_code == 422
+    assert refused.status_code == 409  # as at a check-in: the member no longer sits
     assert refused.json()["type"].endswith(":not-sitting")
     for theme, slug in (
         ({"pac_codes": ["2.1.3"]}, "outside-ambito"),
@@ -538,7 +538,12 @@ async def test_a_sessions_documents_and_its_minutes(start_service, nats_server):
     pdf = b"%PDF-1.7\n" + bytes(range(256)) * 40
     uploaded = await client.post(
         f"/v1/sessions/{sid}/documents",
-        params={"kind": "agenda", "title_it": "Ordine del giorno", "title_en": "Agenda"},
+        params={
+            "kind": "agenda",
+            "title_it": "Ordine del giorno",
+            "title_en": "Agenda",
+            "public": "true",
+        },
         content=pdf,
         headers={**FACILITATOR, "Content-Type": "application/pdf"},
     )
@@ -551,7 +556,6 @@ async def test_a_sessions_documents_and_its_minutes(start_service, nats_server):
     assert downloaded.headers["repr-digest"].startswith("sha-256=:")
     linked = await client.post(
         f"/v1/sessions/{sid}/documents",
-        params={"public": "false"},
         json={
             "kind": "materials",
             "title": {"it": "Parere tecnico", "en": "Technical opinion"},
@@ -564,7 +568,7 @@ async def test_a_sessions_documents_and_its_minutes(start_service, nats_server):
     public = (await client.get(f"/public/v1/sessions/{sid}/documents")).json()
     assert [d["kind"] for d in public] == ["agenda"]  # the materials are not public
     staff = (await client.get(f"/v1/sessions/{sid}/documents", headers=OPERATOR)).json()
-    assert [d["kind"] for d in staff] == ["agenda", "materials"]
+    assert [(d["kind"], d["public"]) for d in staff] == [("agenda", True), ("materials", False)]
     for params, content, media, slug in (
         (
             {"kind": "agenda", "title_it": "x", "title_en": "x"},

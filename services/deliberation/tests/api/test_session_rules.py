@@ -170,13 +170,23 @@ async def test_amendments_lapse_when_their_version_changes_and_may_be_withdrawn(
     )
     assert {first.status_code, second.status_code, third.status_code} == {201}
 
+    future = await client.post(
+        f"/v1/proposals/{pid}/amendments",
+        json={"target_version": 9, "operation": "delete", "paragraph": 1, "rationale": TEXT},
+        headers=member(members[4]),
+    )
+    assert future.status_code == 422
+    assert _slug(future) == "no-such-version"
+
     # Only its author (or staff) withdraws an amendment, with its ETag.
     aid = third.json()["id"]
+    one = await client.get(f"/v1/proposals/{pid}/amendments/{aid}", headers=OPERATOR)
+    assert (one.headers["ETag"], one.json()["version"]) == ('"1"', 1)
     path = f"/v1/proposals/{pid}/amendments/{aid}/withdrawal"
     unconditional = await client.post(path, headers=member(members[6]))
     assert unconditional.status_code == 428
-    stranger = await client.post(path, headers={**member(members[5]), "If-Match": '"1"'})
-    assert stranger.status_code == 403
+    stranger = await client.post(path, headers={**member(members[5]), "If-Match": '"9"'})
+    assert stranger.status_code == 403  # whoever they are, before whether their copy is fresh
     withdrawn = await client.post(path, headers={**member(members[6]), "If-Match": '"1"'})
     assert withdrawn.status_code == 200, withdrawn.text
     assert withdrawn.json()["state"] == "withdrawn"
@@ -193,6 +203,9 @@ async def test_amendments_lapse_when_their_version_changes_and_may_be_withdrawn(
     opened = await _vote(client, sid, pid, amendment=first.json()["id"])
     assert opened.status_code == 201, opened.text
     vid = opened.json()["id"]
+    meanwhile = await _vote(client, sid, pid, amendment=second.json()["id"])
+    assert meanwhile.status_code == 409  # one vote at a time: each may change the text
+    assert _slug(meanwhile) == "vote-in-progress"
     uncounted = await client.post(
         f"/v1/votes/{vid}/close", headers={**FACILITATOR, "If-Match": opened.headers["ETag"]}
     )
@@ -328,6 +341,23 @@ async def test_uploads_are_what_they_declare_and_lists_filter_by_known_states(
     group = await _group(client, assembly, members[:2])
     pid = await _submitted(client, group, members[0])
     plenary = await _open_session(client, assembly)
+    other = await _open_session(client, assembly, title={"it": "Altra", "en": "Another"})
+    await _check_in(client, plenary["id"], members[:1])
+    twice = await client.post(
+        f"/v1/sessions/{other['id']}/attendance",
+        json={"member_id": members[0]},
+        headers=FACILITATOR,
+    )
+    assert twice.status_code == 409
+    assert _slug(twice) == "present-elsewhere"
+    assert twice.json()["sessions"] == [plenary["id"]]
+    left = await client.post(
+        f"/v1/sessions/{plenary['id']}/attendance",
+        json={"member_id": members[0], "direction": "out"},
+        headers=FACILITATOR,
+    )
+    assert left.status_code == 200, left.text
+    await _check_in(client, other["id"], members[:1])
     disguised = await client.post(
         f"/v1/sessions/{plenary['id']}/documents",
         params={"kind": "agenda", "title_it": "Ordine del giorno", "title_en": "Agenda"},
@@ -346,7 +376,7 @@ async def test_uploads_are_what_they_declare_and_lists_filter_by_known_states(
     drafts = await client.get("/public/v1/proposals", params={"state": "draft"})
     assert drafts.json()["items"] == []
     open_ = await client.get("/v1/sessions", params={"state": "open"}, headers=OPERATOR)
-    assert plenary["id"] in [s["id"] for s in open_.json()["items"]]
+    assert {plenary["id"], other["id"]} <= {s["id"] for s in open_.json()["items"]}
 
     # A proposal is about its working group's theme, though it may touch others too.
     off_theme = await client.post(
@@ -362,3 +392,4 @@ async def test_uploads_are_what_they_declare_and_lists_filter_by_known_states(
         headers=member(members[0]),
     )
     assert also.status_code == 201, also.text
+    assert (await client.get(f"/public/v1/proposals/{also.json()['id']}")).status_code == 404

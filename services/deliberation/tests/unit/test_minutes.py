@@ -121,6 +121,15 @@ def test_a_rejected_text_has_no_adopted_hash():
     assert "SHA-256" not in text
 
 
+def test_minutes_before_the_close_are_a_draft_and_say_so():
+    open_ = SessionRecord(**{**vars(RECORD), "ends_at": None})
+    it, en = render(open_, "it"), render(open_, "en")
+    assert it.startswith("# Bozza di verbale: Quinta plenaria\n")
+    assert "- Data: 16 marzo 2024, 09:30 – in corso" in it
+    assert en.startswith("# Draft minutes: Fifth plenary\n")
+    assert "- Date: 16 March 2024, 09:30 – in progress" in en
+
+
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_the_minutes_are_the_same_bytes_each_time(lang):
     assert render(RECORD, lang) == render(RECORD, lang)

@@ -346,6 +346,15 @@ class Attendance(Repository[Presence]):
             .order_by(attendance.c.at, attendance.c.id)
         )
 
+    async def of_member_in_open_sessions(self, member_id: str) -> list[Presence]:
+        """A member's check-ins and check-outs in every session that is open now."""
+        return await self.all(
+            self.select()
+            .join(sessions, sessions.c.id == attendance.c.session_id)
+            .where(attendance.c.member_id == member_id, sessions.c.state == "open")
+            .order_by(attendance.c.at, attendance.c.id)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Proposal(Record):
@@ -370,9 +379,11 @@ class Proposals(Repository[Proposal]):
     not_found = ("No proposal {key}.", None)
 
     async def listed(
-        self, params: PageParams, *, state: str | None
+        self, params: PageParams, *, state: str | None, public: bool = False
     ) -> tuple[list[Proposal], str | None]:
         where = [] if state is None else [proposals.c.state == state]
+        if public:  # a working group's draft is its own until it is submitted
+            where.append(proposals.c.state != "draft")
         return await self.page(params, *where)
 
 
@@ -483,6 +494,11 @@ class Votes(Repository[Vote]):
     async def of_session(self, session_id: uuid.UUID) -> list[Vote]:
         return await self.all(
             self.select().where(votes.c.session_id == session_id).order_by(votes.c.opened_at)
+        )
+
+    async def open_on(self, proposal_id: uuid.UUID) -> list[Vote]:
+        return await self.all(
+            self.select().where(votes.c.proposal_id == proposal_id, votes.c.state == "open")
         )
 
     async def of_proposal(self, proposal_id: uuid.UUID) -> list[Vote]:

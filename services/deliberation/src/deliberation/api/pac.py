@@ -68,7 +68,9 @@ Code = Annotated[str, Path(pattern=CODE_PATTERN, description="The action's PAC c
     description="Proposals link to these actions. A code already present is a 409.",
     status_code=status.HTTP_201_CREATED,
     response_model=PacAction,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(
+        401, 403, 409, 422, slugs={409: ["action-exists"], 422: ["invalid-pac-code"]}
+    ),
 )
 async def create(
     body: PacActionIn,

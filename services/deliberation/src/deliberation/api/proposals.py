@@ -26,6 +26,7 @@ drafters = require_roles("operator", "facilitator", "member")
 readers = require_roles("operator", "facilitator", "member", "auditor", "integration")
 ProposalId = Annotated[uuid.UUID, Path(description="The proposal's id.")]
 GroupId = Annotated[uuid.UUID, Path(description="The working group's id.")]
+AmendmentId = Annotated[uuid.UUID, Path(description="The amendment's id.")]
 
 
 def _today() -> Any:
@@ -70,7 +71,16 @@ def proposal_view(row: records.Proposal, current: records.ProposalVersion) -> s.
     "actions (unknown codes are a 422).",
     status_code=status.HTTP_201_CREATED,
     response_model=s.WorkingGroup,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(
+        401,
+        403,
+        409,
+        422,
+        slugs={
+            409: ["not-sitting"],
+            422: ["unknown-assembly", "unknown-pac-action", "outside-ambito", "no-theme"],
+        },
+    ),
 )
 async def create_group(
     body: s.WorkingGroupIn,
@@ -108,7 +118,7 @@ async def list_groups(
     summary="Replace a working group's members",
     description="Needs `If-Match`. Members must sit in the assembly today.",
     response_model=s.WorkingGroup,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428, slugs={409: ["not-sitting"]}),
 )
 async def set_members(
     group_id: GroupId,
@@ -133,7 +143,22 @@ async def set_members(
     "linked to PAC actions, with numbered paragraphs in Italian and English. Version 1.",
     status_code=status.HTTP_201_CREATED,
     response_model=s.Proposal,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(
+        401,
+        403,
+        409,
+        422,
+        slugs={
+            409: ["not-sitting"],
+            422: [
+                "unknown-reference",
+                "no-pac-action",
+                "unknown-pac-action",
+                "outside-theme",
+                "empty-text",
+            ],
+        },
+    ),
 )
 async def create(
     body: s.ProposalIn,
@@ -200,7 +225,16 @@ async def list_(
     "id), when and why. Needs `If-Match`.",
     status_code=status.HTTP_201_CREATED,
     response_model=s.Version,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={409: ["proposal-locked", "not-sitting"], 422: ["unchanged-text", "empty-text"]},
+    ),
 )
 async def revise(
     proposal_id: ProposalId,
@@ -279,7 +313,9 @@ async def compare(
     description="`draft → submitted`, and withdrawal from either; votes move it on "
     "(`voting → adopted | rejected`). Needs `If-Match`.",
     response_model=s.Proposal,
-    responses=problem_responses(401, 403, 404, 409, 412, 428),
+    responses=problem_responses(
+        401, 403, 404, 409, 412, 428, slugs={409: ["invalid-transition", "not-sitting"]}
+    ),
 )
 async def move(
     proposal_id: ProposalId,
@@ -317,7 +353,10 @@ def amendment_view(row: records.Amendment) -> s.Amendment:
         404,
         409,
         422,
-        slugs={409: ["not-sitting", "proposal-locked", "stale-version"]},
+        slugs={
+            409: ["not-sitting", "proposal-locked", "stale-version"],
+            422: ["no-such-version", "no-such-paragraph", "empty-text"],
+        },
     ),
 )
 async def amend(
@@ -347,6 +386,26 @@ async def amendments(
     return [amendment_view(a) for a in await service.amendments_of(proposal_id, uow=uow)]
 
 
+@router.get(
+    "/v1/proposals/{proposal_id}/amendments/{amendment_id}",
+    operation_id="amendments-get",
+    summary="One amendment",
+    description="With its state and, as `ETag`, its version (withdrawing it needs it).",
+    response_model=s.Amendment,
+    responses=problem_responses(401, 403, 404),
+)
+async def amendment(
+    proposal_id: ProposalId,
+    amendment_id: AmendmentId,
+    response: Response,
+    _: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+) -> s.Amendment:
+    row = await service.amendment_of(proposal_id, amendment_id, uow=uow)
+    response.headers["ETag"] = etag_of(row.version)
+    return amendment_view(row)
+
+
 @router.post(
     "/v1/proposals/{proposal_id}/amendments/{amendment_id}/withdrawal",
     operation_id="amendments-withdraw",
@@ -358,7 +417,7 @@ async def amendments(
 )
 async def withdraw(
     proposal_id: ProposalId,
-    amendment_id: Annotated[uuid.UUID, Path(description="The amendment's id.")],
+    amendment_id: AmendmentId,
     response: Response,
     principal: Annotated[Principal, Depends(drafters)],
     uow: Tx,

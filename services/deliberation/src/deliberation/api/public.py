@@ -118,6 +118,7 @@ def _public_vote(vote: records.Vote) -> PublicVote:
     "/proposals",
     operation_id="public-proposals-list",
     summary="Every proposal, with its current wording and the Comune's answer",
+    description="From submission on: a working group's draft is not public.",
     response_model=Page[s.Proposal],
     responses=problem_responses(422),
 )
@@ -128,7 +129,7 @@ async def proposals(
         s.ProposalState | None, Query(description="Only proposals in this state.")
     ] = None,
 ) -> Page[s.Proposal]:
-    rows, token = await proposals_service.listed(params, state=state, uow=uow)
+    rows, token = await proposals_service.listed(params, state=state, public=True, uow=uow)
     items = [_public_proposal(r, v) for r, v in rows]
     return Page[s.Proposal](items=items, next_page_token=token)
 
@@ -141,7 +142,7 @@ async def proposals(
     responses=problem_responses(404),
 )
 async def proposal(proposal_id: Annotated[uuid.UUID, Path()], uow: ReadTx) -> PublicProposal:
-    row, current = await proposals_service.get(proposal_id, uow=uow)
+    row, current = await proposals_service.get(proposal_id, public=True, uow=uow)
     versions = await proposals_service.versions(proposal_id, uow=uow)
     amendments = await proposals_service.amendments_of(proposal_id, uow=uow)
     return PublicProposal(

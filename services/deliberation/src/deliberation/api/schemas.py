@@ -318,6 +318,7 @@ class Amendment(BaseModel):
         description="A member's pseudonymous id or a staff subject; not in the public API."
     )
     result_version: int | None
+    version: int = Field(description="The amendment's own version, as its `ETag`.")
     created_at: datetime
 
 

@@ -49,7 +49,21 @@ def _secret(request: Request) -> bytes:
     "proposals. A session starts `scheduled`.",
     status_code=status.HTTP_201_CREATED,
     response_model=s.Session,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(
+        401,
+        403,
+        422,
+        slugs={
+            422: [
+                "unknown-assembly",
+                "unknown-reference",
+                "unknown-pac-action",
+                "no-group",
+                "plenary-with-group",
+                "other-assembly",
+            ]
+        },
+    ),
 )
 async def create(
     body: s.SessionIn, response: Response, _: Annotated[Principal, Depends(staff)], uow: Tx
@@ -108,7 +122,19 @@ async def get(
     "minutes (Italian and English) as public documents of the session, for the next "
     "plenary to approve. Needs `If-Match`.",
     response_model=s.Session,
-    responses=problem_responses(401, 403, 404, 409, 412, 428),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        412,
+        422,
+        428,
+        slugs={
+            409: ["invalid-transition", "votes-open"],
+            422: ["reason-required", "unknown-state"],
+        },
+    ),
 )
 async def move(
     session_id: SessionId,
@@ -211,6 +237,7 @@ async def attendance(
                 "session-not-open",
                 "not-sitting",
                 "not-in-group",
+                "present-elsewhere",
                 "already-checked-in",
                 "not-checked-in",
             ],

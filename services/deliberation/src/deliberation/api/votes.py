@@ -62,6 +62,7 @@ def _staff(principal: Principal) -> bool:
                 "session-not-open",
                 "plenary-only",
                 "not-on-agenda",
+                "vote-in-progress",
                 "no-quorum",
                 "not-submitted",
                 "amendments-pending",

@@ -2,8 +2,9 @@
 
 :func:`render` turns a :class:`SessionRecord` (what the session was, who attended, its
 agenda items with their amendments and votes) into a Markdown document that the next
-plenary approves. It is deterministic: the same record gives the same bytes, so the
-document's SHA-256 identifies it; nothing is read from a clock, a locale or a database.
+plenary approves (until the session closes, a draft that says so). It is deterministic:
+the same record gives the same bytes, so the document's SHA-256 identifies it; nothing is
+read from a clock, a locale or a database.
 Instants are written in Milan's time. The minutes are public: attendance appears as
 counts, never as member ids (who was present is in the attendance record, for staff).
 
@@ -67,7 +68,7 @@ class SessionRecord:
     title: Text
     kind: Kind
     starts_at: datetime
-    ends_at: datetime  # when it closed
+    ends_at: datetime | None  # when it closed; None: not closed yet, so a draft
     sitting: int  # members sitting on the day (of the group, at a working-group meeting)
     present: int  # members who attended at some point
     place: str | None = None
@@ -77,6 +78,8 @@ class SessionRecord:
 
 _LABELS: dict[str, dict[Language, str]] = {
     "minutes": {"it": "Verbale", "en": "Minutes"},
+    "draft": {"it": "Bozza di verbale", "en": "Draft minutes"},
+    "in_progress": {"it": "in corso", "en": "in progress"},
     "kind.plenary": {"it": "Seduta plenaria", "en": "Plenary session"},
     "kind.working_group": {"it": "Riunione del gruppo di lavoro", "en": "Working-group meeting"},
     "date": {"it": "Data", "en": "Date"},
@@ -168,8 +171,11 @@ def _day(at: datetime, lang: Language) -> str:
     return f"{local.day} {_MONTHS[lang][local.month - 1]} {local.year}"  # 16 marzo 2024
 
 
-def _period(start: datetime, end: datetime, lang: Language) -> str:
-    a, b = start.astimezone(MILAN), end.astimezone(MILAN)
+def _period(start: datetime, end: datetime | None, lang: Language) -> str:
+    a = start.astimezone(MILAN)
+    if end is None:
+        return f"{_day(a, lang)}, {a:%H:%M} – {_LABELS['in_progress'][lang]}"
+    b = end.astimezone(MILAN)
     if a.date() == b.date():
         return f"{_day(a, lang)}, {a:%H:%M}–{b:%H:%M}"
     return f"{_day(a, lang)}, {a:%H:%M} – {_day(b, lang)}, {b:%H:%M}"
@@ -211,7 +217,8 @@ def render(record: SessionRecord, lang: Language) -> str:
     """The minutes of ``record`` in ``lang`` (``"it"`` or ``"en"``), as Markdown."""
     label = _LABELS
     out: list[str] = [
-        f"# {label['minutes'][lang]}: {_md(getattr(record.title, lang))}",
+        f"# {label['minutes' if record.ends_at else 'draft'][lang]}: "
+        f"{_md(getattr(record.title, lang))}",
         "",
         f"- {label['kind.' + record.kind][lang]}",
         f"- {label['date'][lang]}: {_period(record.starts_at, record.ends_at, lang)}",

@@ -163,7 +163,14 @@ class Amendment:
 
 
 def check_target(amendment: Amendment, current_version: int) -> None:
-    """An amendment applies only to the proposal's current version."""
+    """An amendment applies only to the proposal's current version (a version that does
+    not exist yet is an ``InvalidValue``, an older one a ``StateConflict``)."""
+    if amendment.target_version > current_version:
+        raise InvalidValue(
+            f"The proposal has no version {amendment.target_version} yet: its current "
+            f"version is {current_version}.",
+            slug="no-such-version",
+        )
     if amendment.target_version != current_version:
         raise StateConflict(
             f"The amendment targets version {amendment.target_version}, but the proposal is "

@@ -84,7 +84,7 @@ async def minutes(
         title=Text(**session.title),
         kind=Kind(session.kind),
         starts_at=session.opened_at or session.starts_at,
-        ends_at=session.closed_at or session.ends_at,
+        ends_at=session.closed_at,
         sitting=attended.quorum.sitting,
         present=len(attended.stays),
         place=session.place,

@@ -179,15 +179,20 @@ async def _add_version(
     )
 
 
-async def get(proposal_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[Proposal, ProposalVersion]:
+async def get(
+    proposal_id: uuid.UUID, *, public: bool = False, uow: UnitOfWork
+) -> tuple[Proposal, ProposalVersion]:
     proposal = await Proposals(uow).get(proposal_id)
+    if public and proposal.state == text.DRAFT:
+        raise NotFound(f"No proposal {proposal_id}.")
     return proposal, await ProposalVersions(uow).number(proposal_id, proposal.current_version)
 
 
 async def listed(
-    params: PageParams, *, state: str | None = None, uow: UnitOfWork
+    params: PageParams, *, state: str | None = None, public: bool = False, uow: UnitOfWork
 ) -> tuple[list[tuple[Proposal, ProposalVersion]], str | None]:
-    rows, token = await Proposals(uow).listed(params, state=state)
+    """A page of proposals with their current versions; the public's never shows drafts."""
+    rows, token = await Proposals(uow).listed(params, state=state, public=public)
     versions = ProposalVersions(uow)
     return [(r, await versions.number(r.id, r.current_version)) for r in rows], token
 
@@ -277,6 +282,15 @@ async def amend(
     )
 
 
+async def amendment_of(
+    proposal_id: uuid.UUID, amendment_id: uuid.UUID, *, lock: bool = False, uow: UnitOfWork
+) -> Amendment:
+    amendment = await Amendments(uow).get(amendment_id, lock=lock)
+    if amendment.proposal_id != proposal_id:
+        raise NotFound(f"No amendment {amendment_id} to proposal {proposal_id}.")
+    return amendment
+
+
 async def withdraw_amendment(
     proposal_id: uuid.UUID,
     amendment_id: uuid.UUID,
@@ -286,12 +300,10 @@ async def withdraw_amendment(
     uow: UnitOfWork,
 ) -> Amendment:
     """An amendment not yet put to the vote, withdrawn by its author (or by staff)."""
-    amendment = await Amendments(uow).get(amendment_id, lock=True)
-    if amendment.proposal_id != proposal_id:
-        raise NotFound(f"No amendment {amendment_id} to proposal {proposal_id}.")
-    check_if_match(if_match, version=amendment.version)
+    amendment = await amendment_of(proposal_id, amendment_id, lock=True, uow=uow)
     if author[0] == "member" and (amendment.author_role, amendment.author_id) != author:
         raise Forbidden("Only its author, or a facilitator, withdraws an amendment.")
+    check_if_match(if_match, version=amendment.version)
     state = text.AMENDMENTS.move(amendment.state, text.AmendmentState.WITHDRAWN)
     return await Amendments(uow).update(amendment_id, state=state, version=amendment.version + 1)
 

@@ -189,6 +189,14 @@ async def check(
     calendar.require_open(session.state, f"check {direction}")
     if direction == "in":
         await require_attendee(session, member_id, _day(now), uow=uow)
+        elsewhere = await _present_elsewhere(session.id, member_id, uow=uow)
+        if elsewhere:
+            raise Conflict(
+                f"Member {member_id} is checked in to session {elsewhere[0]}: check them out "
+                "there first (nobody attends two sessions at once).",
+                slug="present-elsewhere",
+                sessions=[str(e) for e in elsewhere],
+            )
     events = await Attendance(uow).of_session(session_id)
     presence.check(_checks(events), presence.Check(member_id, now, presence.Kind(direction)))
     return await Attendance(uow).add(
@@ -212,6 +220,18 @@ _day = day_of
 async def _group(session: Session, *, uow: UnitOfWork) -> frozenset[str]:
     assert session.working_group_id is not None
     return frozenset(await WorkingGroups(uow).members(session.working_group_id))
+
+
+async def _present_elsewhere(
+    session_id: uuid.UUID, member_id: str, *, uow: UnitOfWork
+) -> list[uuid.UUID]:
+    """The other open sessions the member is checked in to now (the member's roster row
+    is locked, so that two sessions cannot check them in at the same moment)."""
+    await Roster(uow).get(member_id, lock=True)
+    last: dict[uuid.UUID, str] = {}
+    for event in await Attendance(uow).of_member_in_open_sessions(member_id):
+        last[event.session_id] = event.direction
+    return sorted(s for s, d in last.items() if d == "in" and s != session_id)
 
 
 async def require_attendee(session: Session, member_id: str, day: date, *, uow: UnitOfWork) -> None:

@@ -60,6 +60,12 @@ async def open_vote(values: dict[str, Any], *, now: datetime, uow: UnitOfWork) -
             "The proposal is not on this session's agenda: add it to the agenda first.",
             slug="not-on-agenda",
         )
+    if await Votes(uow).open_on(proposal.id):
+        raise Conflict(
+            "A vote on this proposal is open: close it first (one vote at a time, since "
+            "each may change the text the next one is on).",
+            slug="vote-in-progress",
+        )
     amendment_id = values.get("amendment_id")
     if values["subject"] == "amendment":
         if amendment_id is None:

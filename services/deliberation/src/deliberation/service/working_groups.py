@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from common.db import UnitOfWork
-from common.errors import Invalid
+from common.errors import Conflict, Invalid
 from common.http.etag import check_if_match
 from common.http.pagination import PageParams
 from deliberation.adapters.repositories import (
@@ -44,7 +44,7 @@ async def _check(
         )
     not_sitting = [m for m in members if not await Roster(uow).sits(assembly_id, m, today)]
     if not_sitting:
-        raise Invalid(
+        raise Conflict(
             f"Not sitting members of the assembly: {', '.join(sorted(not_sitting))}.",
             slug="not-sitting",
         )
