@@ -46,6 +46,10 @@ async def sitting(
     "/{assembly_id}/rules",
     operation_id="assemblies-rules",
     summary="The rules an assembly votes by (current version)",
+    description="The quorum (a fraction of the sitting members, strictly more or at least) and "
+    "the majority (a fraction of a base: `present`, `cast` or `yes_no`), with their "
+    "version; the ETag is what `PUT` needs. Version 1, written when the assembly is "
+    "configured, holds the defaults: more than half, two thirds of those present.",
     response_model=s.Rules,
     responses=problem_responses(401, 403, 404),
 )

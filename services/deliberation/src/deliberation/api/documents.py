@@ -101,6 +101,8 @@ async def add(
     "/v1/sessions/{session_id}/documents",
     operation_id="sessions-documents",
     summary="A session's documents",
+    description="Agendas, materials and minutes, uploaded or registered by URL, each with its "
+    "SHA-256 and whether it is public.",
     response_model=list[DocumentView],
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -134,7 +136,10 @@ async def content(
 class MinutesApproval(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    minutes_of: uuid.UUID = Field(description="The earlier session whose minutes are approved.")
+    minutes_of: uuid.UUID = Field(
+        description="The earlier session whose minutes are approved.",
+        examples=["3f1d2c4b-8a6e-4f0d-9c7b-2e5a1b3c4d5e"],
+    )
 
 
 @router.post(
@@ -173,6 +178,8 @@ async def public_documents(session_id: SessionId, uow: ReadTx) -> list[DocumentV
     "/public/v1/documents/{document_id}/content",
     operation_id="public-documents-content",
     summary="Download a public document",
+    description="The bytes with their media type and `Repr-Digest` (SHA-256, RFC 9530), for "
+    "anyone.",
     response_class=Response,
     responses={**CONTENT, **problem_responses(404, 422)},
 )

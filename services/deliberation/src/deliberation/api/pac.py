@@ -15,9 +15,9 @@ from common.http.pagination import Page, PageParams, page_params, record_page
 from common.http.problems import problem_responses
 from common.texts import Text
 from deliberation.adapters import repositories as records
+from deliberation.api.schemas import CODE_PATTERN
 from deliberation.service import pac as service
 
-CODE_PATTERN = r"^[1-9](\.[1-9][0-9]?){1,2}$"
 router = APIRouter(prefix="/v1/pac-actions", tags=["pac"])
 public = APIRouter(prefix="/public/v1/pac-actions", tags=["public"])
 catalogue_router = APIRouter(prefix="/v1/pac", tags=["pac"])
@@ -106,6 +106,8 @@ async def list_(
     "/{code}",
     operation_id="public-pac-actions-get",
     summary="One PAC action",
+    description="An action of the Piano Aria e Clima by its code (`a.o.n`), with its ambito, "
+    "objective, titles in Italian and English and the catalogue version.",
     response_model=PacAction,
     responses=problem_responses(404, 422),
 )
@@ -288,6 +290,8 @@ async def whole(uow: ReadTx) -> Catalogue:
     "/{code}/revisions",
     operation_id="public-pac-revisions",
     summary="Every version of a PAC entry's title",
+    description="Oldest first: each title an ambito, objective or action has had, with when it "
+    "changed.",
     response_model=list[Revision],
     responses=problem_responses(404, 422),
 )

@@ -99,6 +99,8 @@ async def create_group(
     "/v1/working-groups",
     operation_id="working-groups-list",
     summary="List working groups",
+    description="Oldest first, in pages, each with its theme (a PAC ambito, actions, or both) and "
+    "its members' ids.",
     response_model=Page[s.WorkingGroup],
     responses=problem_responses(401, 403, 422),
 )
@@ -184,6 +186,10 @@ async def create(
     "/v1/proposals/{proposal_id}",
     operation_id="proposals-get",
     summary="One proposal, with its current version and the Comune's answer",
+    description="Its state, PAC actions, current wording, the SHA-256 of the adopted text and the "
+    "vote that adopted it, and, once the Comune answers, the answer and the progress "
+    "of its implementation. The ETag is what `POST …/versions` and `POST …/state` "
+    "need.",
     response_model=s.Proposal,
     responses=problem_responses(401, 403, 404),
 )
@@ -202,6 +208,8 @@ async def get(
     "/v1/proposals",
     operation_id="proposals-list",
     summary="List proposals",
+    description="Oldest first, in pages, each with its current version; filter by `state` "
+    "(`draft`, `submitted`, `voting`, `adopted`, `rejected`, `withdrawn`).",
     response_model=Page[s.Proposal],
     responses=problem_responses(401, 403, 422),
 )
@@ -263,6 +271,8 @@ async def revise(
     "/v1/proposals/{proposal_id}/versions",
     operation_id="proposals-versions",
     summary="Every version of a proposal",
+    description="Oldest first: each version's wording, SHA-256, author (a role and an id, never a "
+    "name), reason, and the amendment it came from, if any.",
     response_model=list[s.Version],
     responses=problem_responses(401, 403, 404),
 )
@@ -377,6 +387,8 @@ async def amend(
     "/v1/proposals/{proposal_id}/amendments",
     operation_id="amendments-list",
     summary="A proposal's amendments",
+    description="Oldest first, each with its target version, change, state (`proposed`, `voting`, "
+    "`accepted`, `rejected`, `withdrawn`, `lapsed`), author and version.",
     response_model=list[s.Amendment],
     responses=problem_responses(401, 403, 404),
 )

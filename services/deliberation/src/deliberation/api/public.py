@@ -78,6 +78,8 @@ async def _public_session(session_id: uuid.UUID, *, uow: UnitOfWork) -> PublicSe
     "/sessions",
     operation_id="public-sessions-list",
     summary="The calendar: every session, with its agenda and attendance as counts",
+    description="Oldest first, in pages; filter by `assembly_id` and `state`. Attendance is "
+    "counts only: present now, attended, sitting.",
     response_model=Page[PublicSession],
     responses=problem_responses(422),
 )
@@ -98,6 +100,8 @@ async def sessions(
     "/sessions/{session_id}",
     operation_id="public-sessions-get",
     summary="One session",
+    description="Its kind, times, place or link, agenda and state; the ETag is what `PUT "
+    "…/agenda` and `POST …/state` need.",
     response_model=PublicSession,
     responses=problem_responses(404),
 )
@@ -138,6 +142,9 @@ async def proposals(
     "/proposals/{proposal_id}",
     operation_id="public-proposals-get",
     summary="One proposal: its versions, amendments, votes and the answer",
+    description="From submission on (a draft is a 404). Versions and amendments show their "
+    "author's role only; votes show their counts, base, threshold and rule once "
+    "closed.",
     response_model=PublicProposal,
     responses=problem_responses(404),
 )
@@ -157,6 +164,7 @@ async def proposal(proposal_id: Annotated[uuid.UUID, Path()], uow: ReadTx) -> Pu
     "/votes/{vote_id}",
     operation_id="public-votes-get",
     summary="One vote: its base, threshold, rule and result; never who voted how",
+    description="The result appears when the vote closes; until then, only how many are entitled.",
     response_model=PublicVote,
     responses=problem_responses(404),
 )

@@ -41,7 +41,11 @@ class SessionIn(BaseModel):
     place: str | None = Field(
         default=None, max_length=500, examples=["Palazzo Marino, Sala Alessi"]
     )
-    online_url: HttpUrl | None = None
+    online_url: HttpUrl | None = Field(
+        default=None,
+        description="A place, an online link, or both: a session has at least one.",
+        examples=["https://meet.comune.milano.it/plenaria"],
+    )
     agenda: list[AgendaItem] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")
@@ -64,7 +68,22 @@ class SessionIn(BaseModel):
 
 
 class AgendaIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "agenda": [
+                        {
+                            "title": {"it": "Tetti verdi", "en": "Green roofs"},
+                            "pac_codes": ["4.2.1"],
+                            "proposal_ids": ["7c0e6f3a-5d1b-4a8e-9b2f-1d3c5e7a9b10"],
+                        }
+                    ]
+                }
+            ]
+        },
+    )
 
     agenda: list[AgendaItem] = Field(max_length=100)
 
@@ -95,8 +114,13 @@ class Session(BaseModel):
 class SessionMove(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    to: Literal["open", "closed", "cancelled"]
-    reason: str | None = Field(default=None, max_length=2000)
+    to: Literal["open", "closed", "cancelled"] = Field(examples=["open"])
+    reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Why, when cancelling (required then).",
+        examples=["Sala Alessi unavailable"],
+    )
 
 
 class CheckIn(BaseModel):
@@ -104,9 +128,16 @@ class CheckIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    direction: Literal["in", "out"] = "in"
-    member_id: MemberId | None = Field(default=None, min_length=1, max_length=200)
-    code: str | None = Field(default=None, min_length=10, max_length=1000)
+    direction: Literal["in", "out"] = Field(default="in", examples=["in"])
+    member_id: MemberId | None = Field(
+        default=None, min_length=1, max_length=200, examples=["m-7f3a9c"]
+    )
+    code: str | None = Field(
+        default=None,
+        min_length=10,
+        max_length=1000,
+        description="The member's check-in code, instead of `member_id`.",
+    )
 
     @model_validator(mode="after")
     def _one(self) -> CheckIn:
@@ -174,7 +205,7 @@ class WorkingGroup(BaseModel):
 class Members(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    members: list[MemberId] = Field(max_length=200)
+    members: list[MemberId] = Field(max_length=200, examples=[["m-7f3a9c", "m-0b42de"]])
 
 
 class Wording(BaseModel):
@@ -262,7 +293,7 @@ class Proposal(BaseModel):
 class ProposalMove(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    to: Literal["submitted", "withdrawn"]
+    to: Literal["submitted", "withdrawn"] = Field(examples=["submitted"])
 
 
 class AmendmentIn(BaseModel):
@@ -343,7 +374,7 @@ class TallyIn(BaseModel):
 class BallotIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    choice: Literal["yes", "no", "abstain"]
+    choice: Literal["yes", "no", "abstain"] = Field(examples=["yes"])
 
 
 class Result(BaseModel):

@@ -78,6 +78,8 @@ async def create(
     "",
     operation_id="sessions-list",
     summary="List sessions",
+    description="Oldest first, in pages (`limit`, `page_token`); filter by `assembly_id` and by "
+    "`state` (`scheduled`, `open`, `closed`, `cancelled`; another value is a 422).",
     response_model=Page[s.Session],
     responses=problem_responses(401, 403, 422),
 )
@@ -98,6 +100,8 @@ async def list_(
     "/{session_id}",
     operation_id="sessions-get",
     summary="One session",
+    description="Its kind, times, place or link, agenda and state; the ETag is what `PUT "
+    "…/agenda` and `POST …/state` need.",
     response_model=s.Session,
     responses=problem_responses(401, 403, 404),
 )

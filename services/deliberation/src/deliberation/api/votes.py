@@ -92,6 +92,10 @@ async def open_vote(
     "/{vote_id}",
     operation_id="votes-get",
     summary="One vote",
+    description="Its subject, method, the text version and SHA-256 it is on, how many are "
+    "entitled and how many have voted. While a ballot vote is open its counts are not "
+    "shown; once closed, the result with its base, threshold and rule. Operators and "
+    "facilitators also see who was entitled.",
     response_model=s.Vote,
     responses=problem_responses(401, 403, 404),
 )

@@ -160,6 +160,7 @@ async def composition(
     "/{assembly_id}/calendar",
     operation_id="public-assemblies-calendar",
     summary="The cohort calendar, in public",
+    description="When each cohort's term starts and ends; no personal data.",
     response_model=Page[CohortView],
     responses=problem_responses(404, 422),
 )
@@ -203,6 +204,7 @@ async def public_composition(assembly_id: AssemblyId, uow: ReadTx) -> PublicComp
     "/{assembly_id}/states",
     operation_id="public-assemblies-states",
     summary="How many people are in each lifecycle state",
+    description="Counts only, per state; no personal data.",
     response_model=dict[str, int],
     responses=problem_responses(404),
 )

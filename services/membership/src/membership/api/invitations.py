@@ -156,6 +156,7 @@ async def start_export(
     "/v1/exports/{export_id}",
     operation_id="exports-get",
     summary="Follow an export",
+    description="Its state and, once done, where to download the file.",
     response_model=Export,
     responses=problem_responses(401, 403, 404),
 )

@@ -110,6 +110,8 @@ def _claim(row: RefundClaim) -> Claim:
     "/v1/assemblies/{assembly_id}/stipend-rules",
     operation_id="stipend-rules-get",
     summary="What the assembly pays per session attended",
+    description="The amount per session, the minimum minutes present to count, and the share of a "
+    "term's sessions that makes a member eligible.",
     response_model=Rules,
     responses=problem_responses(401, 403, 404),
 )
@@ -219,6 +221,8 @@ async def create_claim(
     "/v1/refund-claims",
     operation_id="refund-claims-list",
     summary="Refund claims",
+    description="Travel and childcare claims, in pages, with their state and the operator's "
+    "decision.",
     response_model=Page[Claim],
     responses=problem_responses(401, 403, 422),
 )

@@ -330,6 +330,8 @@ async def draft(
     "/{case_id}/drafts",
     operation_id="cases-drafts",
     summary="The drafts of the answer, every version",
+    description="Every version of the draft answer, with its round, decision, points, formal act, "
+    "and the roles of who drafted and who approved it.",
     response_model=list[s.DraftView],
     responses=problem_responses(401, 403, 404, 422),
 )

@@ -125,6 +125,7 @@ async def import_(
     "",
     operation_id="departments-list",
     summary="List departments",
+    description="In pages, each with its code, kind and names in Italian and English.",
     response_model=Page[Department],
     responses=problem_responses(401, 403, 422),
 )
@@ -141,6 +142,7 @@ async def list_(
     "/{department_id}",
     operation_id="departments-get",
     summary="Get a department",
+    description="Its code, kind and names in Italian and English.",
     response_model=Department,
     responses=problem_responses(401, 403, 404, 422),
 )

@@ -73,6 +73,8 @@ async def add(
     "/v1/cases/{case_id}/documents",
     operation_id="cases-documents",
     summary="A case's documents",
+    description="The technical opinion, the formal act and attachments, each with its SHA-256 and "
+    "whether it is public.",
     response_model=list[DocumentView],
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -107,6 +109,8 @@ async def content(
     "/public/v1/documents/{document_id}/content",
     operation_id="public-documents-content",
     summary="Download a public document of an answered case",
+    description="The bytes with their media type and `Repr-Digest` (SHA-256, RFC 9530), once the "
+    "answer is published.",
     response_class=Response,
     responses={**CONTENT, **problem_responses(404, 422)},
 )

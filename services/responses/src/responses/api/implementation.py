@@ -138,6 +138,7 @@ async def add_milestone(
     "/v1/results/{result_id}/milestones",
     operation_id="milestones-list",
     summary="A result's milestones",
+    description="Each milestone with its title, planned and actual dates, and how late it is.",
     response_model=list[s.MilestoneView],
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -219,6 +220,7 @@ async def report(
     "/v1/results/{result_id}/progress",
     operation_id="progress-list",
     summary="A result's progress reports",
+    description="Each report with its progress, status, note and date.",
     response_model=list[s.ReportView],
     responses=problem_responses(401, 403, 404, 422),
 )

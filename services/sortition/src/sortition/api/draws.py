@@ -271,6 +271,8 @@ async def replace(
     "/{round_id}/replacements",
     operation_id="rounds-replacements-list",
     summary="List a round's replacements",
+    description="In the order drawn: who left and why, who joins, and the panel's deviation from "
+    "its quotas after the change.",
     response_model=Page[Replacement],
     responses=problem_responses(401, 403, 404),
 )

@@ -106,6 +106,7 @@ async def list_(
     "/{round_id}",
     operation_id="rounds-get",
     summary="Get a selection round",
+    description="Its assembly, the cohort it fills, the panel's size and its status.",
     response_model=Round,
     responses=problem_responses(401, 403, 404, 422),
 )
