@@ -366,6 +366,19 @@ async def test_uploads_are_what_they_declare_and_lists_filter_by_known_states(
     )
     assert disguised.status_code == 422
     assert _slug(disguised) == "content-mismatch"
+    bad_link = await client.post(
+        f"/v1/sessions/{plenary['id']}/documents",
+        json={
+            "kind": "materials",
+            "title": TEXT,
+            "url": "https://example.org/a.pdf",
+            "sha256": "x",
+        },
+        headers=FACILITATOR,
+    )
+    assert bad_link.status_code == 422
+    assert _slug(bad_link) == "invalid-document-link"
+    assert [e["location"] for e in bad_link.json()["errors"]] == [["sha256"]]
     for path in ("/v1/proposals", "/v1/sessions"):
         bogus = await client.get(path, params={"state": "bogus"}, headers=OPERATOR)
         assert bogus.status_code == 422, (path, bogus.text)

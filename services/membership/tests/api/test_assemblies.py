@@ -99,6 +99,7 @@ async def test_idempotency_key_returns_the_first_response(start_service):
     other = await client.post("/v1/assemblies", json=SINCE_2024, headers=headers)
     assert other.status_code == 422
     assert other.json()["type"].endswith(":idempotency-key-reused")
+    assert other.json()["instance"] == "/v1/assemblies"
 
     # Keys belong to their caller: someone else's identical key is a new request.
     someone_else = {**auth_header("operator", subject="other"), "Idempotency-Key": "create-pilot-1"}

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import ValidationError
+from pydantic import TypeAdapter
 
 from common.documents import Document, DocumentLink, read_upload
 from common.errors import Invalid
+from common.http.imports import validated
 from common.texts import Text
 
 
@@ -37,6 +38,7 @@ async def naming(
 
 
 DocumentNaming = Annotated[Naming, Depends(naming)]
+_LINK = TypeAdapter(DocumentLink)
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,8 @@ async def incoming(request: Request, named: Naming) -> Upload | DocumentLink:
     ``kind`` and titles come in the query."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "application/json":
-        try:
-            return DocumentLink.model_validate_json(await request.body())
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise Invalid(f"{where}: {first['msg']}.", slug="invalid-document-link") from None
+        body = await request.body()
+        return validated(_LINK, body, slug="invalid-document-link", rows_at=None)
     kind, title_it, title_en = named.kind, named.title_it, named.title_en
     if kind is None or title_it is None or title_en is None:
         raise Invalid(

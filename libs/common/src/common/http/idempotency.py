@@ -101,7 +101,7 @@ class IdempotencyMiddleware:
 
         deadline = time.monotonic() + self.wait_for.total_seconds()
         while True:
-            stored = await self._claim(principal, key, request_hash)
+            stored = await self._claim(principal, key, request_hash, scope["path"])
             if stored is None:
                 break  # ours to run
             if not isinstance(stored, _InProgress) or time.monotonic() >= deadline:
@@ -137,7 +137,9 @@ class IdempotencyMiddleware:
         except DomainError:
             return None
 
-    async def _claim(self, principal: str, key: str, request_hash: str) -> ASGIApp | None:
+    async def _claim(
+        self, principal: str, key: str, request_hash: str, path: str
+    ) -> ASGIApp | None:
         table = self.table
         async with self.engine_of().begin() as connection:
             await connection.execute(
@@ -172,6 +174,7 @@ class IdempotencyMiddleware:
                 slug="idempotency-key-reused",
                 title="Idempotency key reused",
                 detail="This Idempotency-Key was used for a different request; use a new key.",
+                instance=path,
             )
         if row.status is None:
             return _InProgress()
@@ -206,6 +209,7 @@ class _InProgress:
             409,
             slug="request-in-progress",
             detail="A request with this Idempotency-Key is still being handled; retry shortly.",
+            instance=scope["path"],
             headers={"Retry-After": "1"},
         )(scope, receive, send)
 

@@ -40,11 +40,14 @@ def csv_records(body: bytes, columns: Sequence[str]) -> list[dict[str, str]]:
 MAX_REPORTED_ERRORS = 50
 
 
-def validated(adapter: TypeAdapter[T], data: bytes | Any, *, slug: str, rows_at: int = 0) -> T:
+def validated(
+    adapter: TypeAdapter[T], data: bytes | Any, *, slug: str, rows_at: int | None = 0
+) -> T:
     """``data`` (JSON bytes, or rows already read) as ``adapter`` reads it; otherwise a 422
     that names the first error in its detail and lists them all (up to
     :data:`MAX_REPORTED_ERRORS`) in ``errors``, each with its row (numbered from 1; the
-    row index sits at ``rows_at`` in the error's location) and, as request validation
+    row index sits at ``rows_at`` in the error's location; ``None`` for one record, which
+    has no rows) and, as request validation
     reports them, its location within the row, message and code, so that a
     file is corrected in one pass."""
     try:
@@ -55,7 +58,7 @@ def validated(adapter: TypeAdapter[T], data: bytes | Any, *, slug: str, rows_at:
         found = [_located(e, rows_at) for e in exc.errors()]
         first = found[0]
         field = ".".join(first["location"]) or "row"
-        where = f"Row {first['row']}: {field}: " if first["row"] else ""
+        where = f"Row {first['row']}: {field}: " if first["row"] else f"{field}: "
         more = f" ({len(found)} errors in all)" if len(found) > 1 else ""
         raise Invalid(
             f"{where}{first['message']}.{more}",
@@ -65,10 +68,17 @@ def validated(adapter: TypeAdapter[T], data: bytes | Any, *, slug: str, rows_at:
         ) from None
 
 
-def _located(error: Any, rows_at: int) -> dict[str, Any]:
+def _located(error: Any, rows_at: int | None) -> dict[str, Any]:
     """One error as request validation reports it (location, message, code), with its
     row."""
     loc = list(error["loc"])
+    if rows_at is None:
+        return {
+            "row": None,
+            "location": [str(p) for p in loc],
+            "message": error["msg"],
+            "code": error["type"],
+        }
     index = loc[rows_at] if len(loc) > rows_at else None
     return {
         "row": index + 1 if isinstance(index, int) else None,
