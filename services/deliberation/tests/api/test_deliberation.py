@@ -511,6 +511,10 @@ async def test_what_a_new_session_names_must_exist(start_service, nats_server):
         "place": "Palazzo Marino, Sala Alessi",
     }
     unknown = str(uuid.uuid4())
+    four_days = {**session, "ends_at": "2027-03-18T13:00:00+01:00"}
+    too_long = await client.post("/v1/sessions", json=four_days, headers=FACILITATOR)
+    assert too_long.status_code == 422
+    assert "at most 24 hours" in too_long.text
     for body, slug in (
         ({**session, "assembly_id": unknown}, "unknown-assembly"),
         ({**session, "kind": "working_group", "working_group_id": unknown}, "unknown-reference"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
@@ -19,6 +19,7 @@ CODE_PATTERN = r"^[1-9](\.[1-9][0-9]?){1,2}$"
 MAX_VERSION = 10_000
 MAX_PARAGRAPHS = 200
 MAX_COUNT = 10_000
+MAX_SESSION = timedelta(hours=24)
 
 
 class AgendaItem(BaseModel):
@@ -37,7 +38,10 @@ class SessionIn(BaseModel):
     working_group_id: uuid.UUID | None = None
     title: Text = Field(examples=[{"it": "Plenaria di marzo", "en": "March plenary"}])
     starts_at: Moment = Field(examples=["2027-03-14T09:30:00+01:00"])
-    ends_at: Moment = Field(examples=["2027-03-14T13:00:00+01:00"])
+    ends_at: Moment = Field(
+        examples=["2027-03-14T13:00:00+01:00"],
+        description="After `starts_at`, and at most 24 hours after it.",
+    )
     place: str | None = Field(
         default=None, max_length=500, examples=["Palazzo Marino, Sala Alessi"]
     )
@@ -52,6 +56,11 @@ class SessionIn(BaseModel):
     def _times(self) -> SessionIn:
         if self.ends_at <= self.starts_at:
             raise ValueError("a session ends after it starts")
+        if self.ends_at - self.starts_at > MAX_SESSION:
+            raise ValueError(
+                "a session lasts at most 24 hours: schedule a residential weekend as one "
+                "session a day (attendance and stipends are counted per session)"
+            )
         if self.place is None and self.online_url is None:
             raise ValueError("a session has a place, an online link, or both")
         return self
