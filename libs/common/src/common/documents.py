@@ -135,6 +135,10 @@ class Documents(Repository[Document]):
         )
         return self._records(rows.all())
 
+    async def publish(self, document_id: uuid.UUID, public: bool) -> Document:
+        """Show the document to the public, or no longer."""
+        return await self.update(document_id, public=public)
+
     async def content(self, document_id: uuid.UUID) -> bytes | None:
         found = await self.session.execute(
             sa.select(self.table.c.content).where(self.table.c.id == document_id)

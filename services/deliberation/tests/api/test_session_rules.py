@@ -206,6 +206,14 @@ async def test_amendments_lapse_when_their_version_changes_and_may_be_withdrawn(
     meanwhile = await _vote(client, sid, pid, amendment=second.json()["id"])
     assert meanwhile.status_code == 409  # one vote at a time: each may change the text
     assert _slug(meanwhile) == "vote-in-progress"
+    current = await client.get(f"/v1/proposals/{pid}", headers=OPERATOR)
+    pulled = await client.post(
+        f"/v1/proposals/{pid}/state",
+        json={"to": "withdrawn"},
+        headers={**OPERATOR, "If-Match": current.headers["ETag"]},
+    )
+    assert pulled.status_code == 409  # not while the plenary is voting on it
+    assert _slug(pulled) == "vote-in-progress"
     uncounted = await client.post(
         f"/v1/votes/{vid}/close", headers={**FACILITATOR, "If-Match": opened.headers["ETag"]}
     )
@@ -285,6 +293,14 @@ async def test_votes_are_on_the_agenda_and_ballot_counts_are_hidden_until_the_cl
     assert (closed.json()["yes"], closed.json()["no"]) == (4, 1)
     assert closed.json()["result"]["adopted"] is True  # 3 × 4 = 12 ≥ 2 × 6
 
+    slides = await client.post(
+        f"/v1/sessions/{sid}/documents",
+        params={"kind": "materials", "title_it": "Slide", "title_en": "Slides"},
+        content=b"%PDF-1.7 slides",
+        headers={**FACILITATOR, "Content-Type": "application/pdf"},
+    )
+    assert slides.status_code == 201, slides.text
+
     # Closed: the record is final, everyone's stay ends at the close.
     session = await client.get(f"/v1/sessions/{sid}", headers=OPERATOR)
     ended = await client.post(
@@ -312,6 +328,23 @@ async def test_votes_are_on_the_agenda_and_ballot_counts_are_hidden_until_the_cl
     )
     assert late_upload.status_code == 409
     assert _slug(late_upload) == "session-final"
+    staff_documents = (await client.get(f"/v1/sessions/{sid}/documents", headers=OPERATOR)).json()
+    slides = next(d for d in staff_documents if d["kind"] == "materials")
+    assert slides["public"] is False  # uploaded without ?public=true
+    published = await client.put(
+        f"/v1/sessions/{sid}/documents/{slides['id']}/publication",
+        json={"public": True},
+        headers=FACILITATOR,
+    )
+    assert published.status_code == 200, published.text
+    minutes = next(d for d in staff_documents if d["kind"] == "minutes")
+    hidden = await client.put(
+        f"/v1/sessions/{sid}/documents/{minutes['id']}/publication",
+        json={"public": False},
+        headers=FACILITATOR,
+    )
+    assert hidden.status_code == 409
+    assert _slug(hidden) == "minutes-public"
 
     # The public sees no member id: not in the proposal, its votes, or the minutes.
     public = [
@@ -322,7 +355,7 @@ async def test_votes_are_on_the_agenda_and_ballot_counts_are_hidden_until_the_cl
     documents = (await client.get(f"/public/v1/sessions/{sid}/documents")).json()
     for d in documents:
         public.append((await client.get(d["content_url"])).text)
-    assert len(public) == 5
+    assert len(public) == 6  # the minutes in two languages and the slides, published
     for text in public:
         assert not any(m in text for m in members), text
     db = await asyncpg.connect(service_urls["deliberation"].replace("+asyncpg", ""))
@@ -386,8 +419,6 @@ async def test_uploads_are_what_they_declare_and_lists_filter_by_known_states(
         assert (await client.get(path, params={"state": "bogus"})).status_code == 422
     submitted = await client.get("/v1/proposals", params={"state": "submitted"}, headers=OPERATOR)
     assert [p["id"] for p in submitted.json()["items"]] == [pid]
-    drafts = await client.get("/public/v1/proposals", params={"state": "draft"})
-    assert drafts.json()["items"] == []
     open_ = await client.get("/v1/sessions", params={"state": "open"}, headers=OPERATOR)
     assert {plenary["id"], other["id"]} <= {s["id"] for s in open_.json()["items"]}
 
@@ -405,4 +436,58 @@ async def test_uploads_are_what_they_declare_and_lists_filter_by_known_states(
         headers=member(members[0]),
     )
     assert also.status_code == 201, also.text
-    assert (await client.get(f"/public/v1/proposals/{also.json()['id']}")).status_code == 404
+    draft = also.json()["id"]
+
+    # A draft is the working group's own: not public, even once withdrawn unsubmitted.
+    for state in (None, "draft"):
+        listed = await client.get("/public/v1/proposals", params={"state": state} if state else {})
+        assert draft not in [p["id"] for p in listed.json()["items"]]
+    assert pid in [p["id"] for p in (await client.get("/public/v1/proposals")).json()["items"]]
+    assert (await client.get(f"/public/v1/proposals/{draft}")).status_code == 404
+    withdrawn = await client.post(
+        f"/v1/proposals/{draft}/state",
+        json={"to": "withdrawn"},
+        headers={**OPERATOR, "If-Match": also.headers["ETag"]},
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["submitted_at"] is None
+    assert (await client.get(f"/public/v1/proposals/{draft}")).status_code == 404
+    listed = (await client.get("/public/v1/proposals")).json()["items"]
+    assert draft not in [p["id"] for p in listed]
+
+
+async def test_a_withdrawn_proposal_takes_no_more_votes_and_its_amendments_lapse(
+    start_service, nats_server
+):
+    _, client = await start_service("deliberation")
+    assembly, members = await seat(client, nats_server.url, 4)
+    group = await _group(client, assembly, members[:2])
+    pid = await _submitted(client, group, members[0])
+    filed = await client.post(
+        f"/v1/proposals/{pid}/amendments",
+        json={"target_version": 1, "operation": "delete", "paragraph": 2, "rationale": TEXT},
+        headers=member(members[2]),
+    )
+    assert filed.status_code == 201, filed.text
+    current = await client.get(f"/v1/proposals/{pid}", headers=OPERATOR)
+    pulled = await client.post(
+        f"/v1/proposals/{pid}/state",
+        json={"to": "withdrawn"},
+        headers={**member(members[0]), "If-Match": current.headers["ETag"]},
+    )
+    assert pulled.status_code == 200, pulled.text
+    amendment = await client.get(
+        f"/v1/proposals/{pid}/amendments/{filed.json()['id']}", headers=OPERATOR
+    )
+    assert amendment.json()["state"] == "lapsed"
+    plenary = await _open_session(client, assembly, agenda=[{"title": TEXT, "proposal_ids": [pid]}])
+    await _check_in(client, plenary["id"], members)
+    refused = await _vote(client, plenary["id"], pid, amendment=filed.json()["id"])
+    assert refused.status_code == 409
+    assert _slug(refused) == "not-submitted"
+    versions = (await client.get(f"/v1/proposals/{pid}/versions", headers=OPERATOR)).json()
+    assert [v["number"] for v in versions] == [1]
+    # Submitted once, so public (withdrawn, with its record); its drafter stays anonymous.
+    public = await client.get(f"/public/v1/proposals/{pid}")
+    assert public.status_code == 200
+    assert public.json()["state"] == "withdrawn"

@@ -53,6 +53,9 @@ class InvalidParam(BaseModel):
     location: list[str | int] = Field(examples=[["body", "panel_size"]])
     message: str = Field(examples=["Input should be greater than 0"])
     code: str = Field(examples=["greater_than"])
+    row: int | None = Field(
+        default=None, description="In an imported file, the row (from 1) the error is in."
+    )
 
 
 class Problem(BaseModel):

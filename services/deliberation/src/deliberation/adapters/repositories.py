@@ -364,6 +364,7 @@ class Proposal(Record):
     state: str
     pac_codes: list[str]
     current_version: int
+    submitted_at: datetime | None
     adopted_sha256: str | None
     adopted_vote_id: uuid.UUID | None
     answer: dict[str, Any] | None
@@ -383,7 +384,7 @@ class Proposals(Repository[Proposal]):
     ) -> tuple[list[Proposal], str | None]:
         where = [] if state is None else [proposals.c.state == state]
         if public:  # a working group's draft is its own until it is submitted
-            where.append(proposals.c.state != "draft")
+            where.append(proposals.c.submitted_at.is_not(None))
         return await self.page(params, *where)
 
 

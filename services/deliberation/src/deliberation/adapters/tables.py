@@ -198,6 +198,8 @@ proposals = sa.Table(
     sa.Column("state", sa.Text, nullable=False),
     sa.Column("pac_codes", JSONB, nullable=False),
     sa.Column("current_version", sa.Integer, nullable=False),
+    # When the working group submitted it: until then it is the group's own, not public.
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("adopted_sha256", sa.Text, nullable=True),
     sa.Column("adopted_vote_id", UUID(as_uuid=True), nullable=True),
     sa.Column("answer", JSONB, nullable=True),

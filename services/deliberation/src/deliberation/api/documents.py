@@ -115,6 +115,33 @@ async def documents(
     return [_view(d) for d in rows]
 
 
+class Publication(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    public: bool = Field(
+        description="`true` shows it to the public, `false` no longer.", examples=[True]
+    )
+
+
+@router.put(
+    "/v1/sessions/{session_id}/documents/{document_id}/publication",
+    operation_id="sessions-documents-publish",
+    summary="Show a session's document to the public, or no longer",
+    description="Also after the session closes: what the public sees is not part of the "
+    "record. A session's minutes stay public (409 `minutes-public`).",
+    response_model=DocumentView,
+    responses=problem_responses(401, 403, 404, 409, 422, slugs={409: ["minutes-public"]}),
+)
+async def publish(
+    session_id: SessionId,
+    document_id: DocumentId,
+    body: Publication,
+    _: Annotated[Principal, Depends(staff)],
+    uow: Tx,
+) -> DocumentView:
+    return _view(await service.publish(session_id, document_id, body.public, uow=uow))
+
+
 @router.get(
     "/v1/documents/{document_id}/content",
     operation_id="documents-content",

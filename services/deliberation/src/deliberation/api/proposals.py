@@ -151,6 +151,7 @@ async def set_members(
         409,
         422,
         slugs={
+            403: ["not-group-member"],
             409: ["not-sitting"],
             422: [
                 "unknown-reference",
@@ -158,6 +159,7 @@ async def set_members(
                 "unknown-pac-action",
                 "outside-theme",
                 "empty-text",
+                "invalid-text",
             ],
         },
     ),
@@ -241,7 +243,11 @@ async def list_(
         412,
         422,
         428,
-        slugs={409: ["proposal-locked", "not-sitting"], 422: ["unchanged-text", "empty-text"]},
+        slugs={
+            403: ["not-group-member"],
+            409: ["proposal-locked", "not-sitting"],
+            422: ["unchanged-text", "empty-text", "invalid-text"],
+        },
     ),
 )
 async def revise(
@@ -324,7 +330,16 @@ async def compare(
     "(`voting → adopted | rejected`). Needs `If-Match`.",
     response_model=s.Proposal,
     responses=problem_responses(
-        401, 403, 404, 409, 412, 428, slugs={409: ["invalid-transition", "not-sitting"]}
+        401,
+        403,
+        404,
+        409,
+        412,
+        428,
+        slugs={
+            403: ["not-group-member"],
+            409: ["invalid-transition", "not-sitting", "vote-in-progress"],
+        },
     ),
 )
 async def move(
@@ -337,7 +352,7 @@ async def move(
 ) -> s.Proposal:
     proposal, _ = await service.get(proposal_id, uow=uow)
     await service.require_drafter(proposal.working_group_id, author(principal), _today(), uow=uow)
-    await service.move(proposal_id, body.to, if_match=if_match, uow=uow)
+    await service.move(proposal_id, body.to, if_match=if_match, now=datetime.now(UTC), uow=uow)
     row, current = await service.get(proposal_id, uow=uow)
     response.headers["ETag"] = etag_of(row.version)
     return proposal_view(row, current)
@@ -365,7 +380,14 @@ def amendment_view(row: records.Amendment) -> s.Amendment:
         422,
         slugs={
             409: ["not-sitting", "proposal-locked", "stale-version"],
-            422: ["no-such-version", "no-such-paragraph", "empty-text"],
+            422: [
+                "no-such-version",
+                "no-such-paragraph",
+                "empty-amendment",
+                "conflicting-changes",
+                "empty-text",
+                "invalid-text",
+            ],
         },
     ),
 )
@@ -425,7 +447,9 @@ async def amendment(
     description="Before its vote, by its author or a facilitator or operator. Needs "
     "`If-Match` (the amendment's `ETag`).",
     response_model=s.Amendment,
-    responses=problem_responses(401, 403, 404, 409, 412, 428, slugs={409: ["invalid-transition"]}),
+    responses=problem_responses(
+        401, 403, 404, 409, 412, 428, slugs={403: ["not-author"], 409: ["invalid-transition"]}
+    ),
 )
 async def withdraw(
     proposal_id: ProposalId,

@@ -100,8 +100,8 @@ async def sessions(
     "/sessions/{session_id}",
     operation_id="public-sessions-get",
     summary="One session",
-    description="Its kind, times, place or link, agenda and state; the ETag is what `PUT "
-    "…/agenda` and `POST …/state` need.",
+    description="Its kind, times, place or link, agenda and state, with attendance as "
+    "counts: present now, attended, sitting.",
     response_model=PublicSession,
     responses=problem_responses(404),
 )

@@ -291,6 +291,9 @@ class Proposal(BaseModel):
     state: ProposalState
     pac_codes: list[str]
     current: Version
+    submitted_at: datetime | None = Field(
+        description="When its working group submitted it; until then it is not public."
+    )
     adopted_sha256: str | None
     adopted_vote_id: uuid.UUID | None
     answer: Answer | None

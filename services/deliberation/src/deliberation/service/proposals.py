@@ -8,7 +8,7 @@ wording a final vote adopts is locked: its SHA-256 is recorded with the vote.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from common.db import UnitOfWork
@@ -25,6 +25,7 @@ from deliberation.adapters.repositories import (
     ProposalVersion,
     ProposalVersions,
     Roster,
+    Votes,
     WorkingGroup,
     WorkingGroups,
 )
@@ -107,7 +108,9 @@ async def require_drafter(
         return
     group = await WorkingGroups(uow).referenced(working_group_id)
     if member_id not in await WorkingGroups(uow).members(working_group_id):
-        raise Forbidden("Only the working group's members draft its proposals.")
+        raise Forbidden(
+            "Only the working group's members draft its proposals.", slug="not-group-member"
+        )
     await require_sitting(group.assembly_id, author, today, uow=uow)
 
 
@@ -183,7 +186,7 @@ async def get(
     proposal_id: uuid.UUID, *, public: bool = False, uow: UnitOfWork
 ) -> tuple[Proposal, ProposalVersion]:
     proposal = await Proposals(uow).get(proposal_id)
-    if public and proposal.state == text.DRAFT:
+    if public and proposal.submitted_at is None:  # never submitted: the group's own
         raise NotFound(f"No proposal {proposal_id}.")
     return proposal, await ProposalVersions(uow).number(proposal_id, proposal.current_version)
 
@@ -191,7 +194,8 @@ async def get(
 async def listed(
     params: PageParams, *, state: str | None = None, public: bool = False, uow: UnitOfWork
 ) -> tuple[list[tuple[Proposal, ProposalVersion]], str | None]:
-    """A page of proposals with their current versions; the public's never shows drafts."""
+    """A page of proposals with their current versions; the public's shows only those
+    once submitted (a draft, even withdrawn, stays the working group's)."""
     rows, token = await Proposals(uow).listed(params, state=state, public=public)
     versions = ProposalVersions(uow)
     return [(r, await versions.number(r.id, r.current_version)) for r in rows], token
@@ -221,13 +225,40 @@ async def revise(
 
 
 async def move(
-    proposal_id: uuid.UUID, target: str, *, if_match: str | None, uow: UnitOfWork
+    proposal_id: uuid.UUID,
+    target: str,
+    *,
+    if_match: str | None,
+    now: datetime,
+    uow: UnitOfWork,
 ) -> Proposal:
     """Submit or withdraw (votes move a proposal on from there)."""
     proposal = await Proposals(uow).get(proposal_id, lock=True)
     check_if_match(if_match, version=proposal.version)
     state = text.transition(proposal.state, target)
-    return await Proposals(uow).update(proposal_id, state=state, version=proposal.version + 1)
+    values: dict[str, Any] = {"state": state, "version": proposal.version + 1}
+    if state == text.SUBMITTED:
+        values["submitted_at"] = now
+    elif state == text.WITHDRAWN:
+        if await Votes(uow).open_on(proposal_id):
+            raise Conflict(
+                "A vote on this proposal is open: close it before withdrawing the proposal.",
+                slug="vote-in-progress",
+            )
+        await _lapse_waiting(proposal_id, keep=None, uow=uow)
+    return await Proposals(uow).update(proposal_id, **values)
+
+
+async def _lapse_waiting(
+    proposal_id: uuid.UUID, *, keep: uuid.UUID | None, uow: UnitOfWork
+) -> None:
+    """Every amendment still waiting for its vote lapses (the text it targets changed, or
+    the proposal was withdrawn); the caller holds the proposal's lock, under which every
+    amendment is filed, withdrawn and voted on."""
+    for other in await Amendments(uow).of(proposal_id):
+        if other.id != keep and other.state == text.AmendmentState.PROPOSED:
+            lapsed = text.AMENDMENTS.move(other.state, text.AmendmentState.LAPSED)
+            await Amendments(uow).update(other.id, state=lapsed, version=other.version + 1)
 
 
 async def versions(proposal_id: uuid.UUID, *, uow: UnitOfWork) -> list[ProposalVersion]:
@@ -261,7 +292,7 @@ async def amend(
 ) -> Amendment:
     """An amendment to the current version of a submitted proposal, checked against it,
     by a member who sits in the proposal's assembly (or by staff)."""
-    proposal = await Proposals(uow).get(proposal_id)
+    proposal = await Proposals(uow).get(proposal_id, lock=True)  # see _lapse_waiting
     await require_sitting(proposal.assembly_id, author, today, uow=uow)
     text.check_amendable(proposal.state)
     role, member_id = author
@@ -300,9 +331,12 @@ async def withdraw_amendment(
     uow: UnitOfWork,
 ) -> Amendment:
     """An amendment not yet put to the vote, withdrawn by its author (or by staff)."""
+    await Proposals(uow).get(proposal_id, lock=True)  # the proposal first, as every writer
     amendment = await amendment_of(proposal_id, amendment_id, lock=True, uow=uow)
     if author[0] == "member" and (amendment.author_role, amendment.author_id) != author:
-        raise Forbidden("Only its author, or a facilitator, withdraws an amendment.")
+        raise Forbidden(
+            "Only its author, or a facilitator, withdraws an amendment.", slug="not-author"
+        )
     check_if_match(if_match, version=amendment.version)
     state = text.AMENDMENTS.move(amendment.state, text.AmendmentState.WITHDRAWN)
     return await Amendments(uow).update(amendment_id, state=state, version=amendment.version + 1)
@@ -328,8 +362,5 @@ async def merge(amendment: Amendment, *, author: tuple[str, str], uow: UnitOfWor
         uow=uow,
     )
     await Proposals(uow).update(proposal.id, current_version=number, version=proposal.version + 1)
-    for other in await Amendments(uow).of(proposal.id):
-        if other.id != amendment.id and other.state == text.AmendmentState.PROPOSED:
-            lapsed = text.AMENDMENTS.move(other.state, text.AmendmentState.LAPSED)
-            await Amendments(uow).update(other.id, state=lapsed, version=other.version + 1)
+    await _lapse_waiting(proposal.id, keep=amendment.id, uow=uow)
     return number

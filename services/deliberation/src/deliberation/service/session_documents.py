@@ -65,6 +65,20 @@ async def register(
     )
 
 
+async def publish(
+    session_id: uuid.UUID, document_id: uuid.UUID, public: bool, *, uow: UnitOfWork
+) -> Document:
+    """Show a session's document to the public, or withdraw it from view; also after the
+    close (what the public sees is not part of the record). The minutes stay public."""
+    await Sessions(uow).get(session_id)
+    document = await Documents(uow).get(document_id, lock=True)
+    if document.owner != OWNER or document.owner_id != session_id:
+        raise NotFound(f"No document {document_id} of session {session_id}.")
+    if document.kind == "minutes" and not public:
+        raise Conflict("A session's minutes are public.", slug="minutes-public")
+    return await Documents(uow).publish(document_id, public)
+
+
 async def of_session(
     session_id: uuid.UUID, *, public_only: bool, uow: UnitOfWork
 ) -> list[Document]:

@@ -36,7 +36,7 @@ from deliberation.adapters.repositories import (
 from deliberation.domain import ballots
 from deliberation.domain import sessions as calendar
 from deliberation.domain import votes as majority
-from deliberation.domain.proposals import AMENDMENTS, AmendmentState
+from deliberation.domain.proposals import AMENDMENTS, SUBMITTED, AmendmentState
 from deliberation.service import proposals as texts
 from deliberation.service.roster import rules_of
 from deliberation.service.sessions import present_now, quorum
@@ -66,6 +66,12 @@ async def open_vote(values: dict[str, Any], *, now: datetime, uow: UnitOfWork) -
             "each may change the text the next one is on).",
             slug="vote-in-progress",
         )
+    if proposal.state != SUBMITTED:
+        raise Conflict(
+            f"Votes are on a submitted proposal (its amendments, then its final text); "
+            f"this one is {proposal.state}.",
+            slug="not-submitted",
+        )
     amendment_id = values.get("amendment_id")
     if values["subject"] == "amendment":
         if amendment_id is None:
@@ -86,11 +92,6 @@ async def open_vote(values: dict[str, Any], *, now: datetime, uow: UnitOfWork) -
     else:
         if amendment_id is not None:
             raise Invalid("A final vote names no amendment.", slug="amendment-on-final")
-        if proposal.state != "submitted":
-            raise Conflict(
-                f"A final vote is on a submitted proposal; this one is {proposal.state}.",
-                slug="not-submitted",
-            )
         waiting = (AmendmentState.PROPOSED, AmendmentState.VOTING)
         pending = [a for a in await Amendments(uow).of(proposal.id) if a.state in waiting]
         if pending:
