@@ -131,6 +131,24 @@ async def test_a_working_group_meeting_is_for_its_members_and_adopts_nothing(
     assert attendance["quorum"]["sitting"] == 4
     assert attendance["quorum"]["needed"] == 3
     assert attendance["quorum"]["reached"] is True
+    # The meeting keeps its group as it was when it opened, whatever the group becomes.
+    group_now = await client.get("/v1/working-groups", headers=OPERATOR)
+    version = next(g for g in group_now.json()["items"] if g["id"] == group)["version"]
+    etag = f'"{version}"'
+    changed = await client.put(
+        f"/v1/working-groups/{group}/members",
+        json={"members": [*members[:2], members[8]]},
+        headers={**OPERATOR, "If-Match": etag},
+    )
+    assert changed.status_code == 200, changed.text
+    later = (await client.get(f"/v1/sessions/{meeting['id']}/attendance", headers=OPERATOR)).json()
+    assert later["quorum"]["sitting"] == 4
+    newcomer = await client.post(
+        f"/v1/sessions/{meeting['id']}/attendance",
+        json={"member_id": members[8]},
+        headers=FACILITATOR,
+    )
+    assert _slug(newcomer) == "not-in-group"
     final = await _vote(client, meeting["id"], pid)
     assert final.status_code == 409
     assert _slug(final) == "plenary-only"

@@ -303,6 +303,7 @@ class Session(Record):
     opened_at: datetime | None
     closed_at: datetime | None
     cancel_reason: str | None
+    group_members: list[str] | None
     version: int
     created_at: datetime
     updated_at: datetime

@@ -161,6 +161,9 @@ sessions = sa.Table(
     sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("cancel_reason", sa.Text, nullable=True),
+    # A working-group meeting's group as it was when the meeting opened: who may check in
+    # and whom its quorum counts, fixed for the record.
+    sa.Column("group_members", JSONB, nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
     created_at(),
     updated_at(),

@@ -123,6 +123,8 @@ async def move(
     values: dict[str, Any] = {"state": state, "version": session.version + 1}
     if target == "open":
         values["opened_at"] = now
+        if session.working_group_id is not None:
+            values["group_members"] = await WorkingGroups(uow).members(session.working_group_id)
     elif target == "cancelled":
         if not reason:
             raise Invalid("Say why the session is cancelled.", slug="reason-required")
@@ -216,7 +218,11 @@ _day = day_of
 
 
 async def _group(session: Session, *, uow: UnitOfWork) -> frozenset[str]:
+    """The meeting's group: as it was when the meeting opened (its record does not move
+    when the group changes later), or as it is now before that."""
     assert session.working_group_id is not None
+    if session.group_members is not None:
+        return frozenset(session.group_members)
     return frozenset(await WorkingGroups(uow).members(session.working_group_id))
 
 
