@@ -167,7 +167,11 @@ class IdempotencyMiddleware:
                 await connection.execute(
                     sa.select(table).where(table.c.principal == principal, table.c.key == key)
                 )
-            ).one()
+            ).first()
+        if row is None:
+            # The claim we collided with was released in between (its request was refused,
+            # and refusals are not remembered): wait a moment and claim again.
+            return _InProgress()
         if row.request_hash != request_hash:
             return problem_response(
                 422,
