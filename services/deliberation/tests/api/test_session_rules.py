@@ -6,8 +6,13 @@ are what they declare; the public sees no member id."""
 
 from __future__ import annotations
 
+import uuid
+
 import asyncpg
-from deliberation_support import FACILITATOR, OPERATOR, TEXT, member, seat
+from deliberation_support import FACILITATOR, OPERATOR, TEXT, member, publish, seat
+
+from common.contracts.membership import MemberWithdrew
+from devstack.pytest_plugin import eventually
 
 WORDING = {
     "title": {"it": "Tetti verdi", "en": "Green roofs"},
@@ -274,6 +279,16 @@ async def test_votes_are_on_the_agenda_and_ballot_counts_are_hidden_until_the_cl
     plenary = await _open_session(client, assembly)
     sid = plenary["id"]
     await _check_in(client, sid, members)
+    # One of the six withdraws while checked in: she no longer counts, nor votes.
+    await publish(nats_server.url, MemberWithdrew(round_id=uuid.uuid4(), respondent_id=members[5]))
+
+    async def withdrawn() -> bool:
+        found = await client.get(f"/v1/assemblies/{assembly}/sitting", headers=OPERATOR)
+        return found.json()["members"] == members[:5]
+
+    await eventually(withdrawn)
+    quorum = (await client.get(f"/v1/sessions/{sid}/attendance", headers=OPERATOR)).json()
+    assert (quorum["quorum"]["present"], quorum["quorum"]["sitting"]) == (5, 5)
     off_agenda = await _vote(client, sid, pid, method="open_ballot")
     assert off_agenda.status_code == 409
     assert _slug(off_agenda) == "not-on-agenda"
@@ -294,6 +309,11 @@ async def test_votes_are_on_the_agenda_and_ballot_counts_are_hidden_until_the_cl
             f"/v1/votes/{vid}/ballots", json={"choice": choice}, headers=member(m)
         )
         assert cast.status_code == 202, cast.text
+    gone = await client.post(
+        f"/v1/votes/{vid}/ballots", json={"choice": "yes"}, headers=member(members[5])
+    )
+    assert gone.status_code == 409
+    assert _slug(gone) == "not-entitled"
     running = (await client.get(f"/v1/votes/{vid}", headers=OPERATOR)).json()
     assert (running["yes"], running["no"], running["abstain"]) == (None, None, None)
     assert running["voted"] == 5
@@ -309,7 +329,8 @@ async def test_votes_are_on_the_agenda_and_ballot_counts_are_hidden_until_the_cl
     )
     assert closed.status_code == 200, closed.text
     assert (closed.json()["yes"], closed.json()["no"]) == (4, 1)
-    assert closed.json()["result"]["adopted"] is True  # 3 × 4 = 12 ≥ 2 × 6
+    assert closed.json()["entitled"] == 5
+    assert closed.json()["result"]["adopted"] is True  # 3 × 4 = 12 ≥ 2 × 5
 
     slides = await client.post(
         f"/v1/sessions/{sid}/documents",

@@ -169,10 +169,13 @@ def stays(events: list[Presence], *, start: datetime, until: datetime, closed: b
     return sorted(found, key=lambda s: s.member_id)
 
 
-async def present_now(session_id: uuid.UUID, *, now: datetime, uow: UnitOfWork) -> list[str]:
-    """Who is checked in at ``now``: the entitled, when a vote opens."""
-    events = await Attendance(uow).of_session(session_id)
-    return sorted(presence.present_at(_checks(events), now))
+async def present_now(session: Session, *, now: datetime, uow: UnitOfWork) -> list[str]:
+    """Who is checked in at ``now`` and still sits (a member whose term ended or who
+    withdrew since checking in no longer counts): the entitled, when a vote opens, and
+    the count the quorum is reached by."""
+    events = await Attendance(uow).of_session(session.id)
+    sitting = frozenset(await sitting_for(session, _day(now), uow=uow))
+    return sorted(m for m in presence.present_at(_checks(events), now) if m in sitting)
 
 
 async def check(
@@ -281,12 +284,12 @@ async def quorum(session: Session, *, now: datetime, uow: UnitOfWork) -> Quorum:
         strict=rules.quorum_strict,
     )
     sitting = len(await sitting_for(session, _day(now), uow=uow))
-    here = len(await present_now(session.id, now=now, uow=uow))
+    here = len(await present_now(session, now=now, uow=uow))
     return Quorum(
         present=here,
         sitting=sitting,
         needed=majority.quorum_needed(sitting, rule),
-        reached=majority.quorum(min(here, sitting), sitting, rule),
+        reached=majority.quorum(here, sitting, rule),
         rule=rule.describe(),
     )
 

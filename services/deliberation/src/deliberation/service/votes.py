@@ -122,7 +122,7 @@ async def open_vote(values: dict[str, Any], *, now: datetime, uow: UnitOfWork) -
         text_sha256=version.sha256,
         method=values["method"],
         state="open",
-        entitled=await present_now(session.id, now=now, uow=uow),
+        entitled=await present_now(session, now=now, uow=uow),
         rule={
             "numerator": rules.majority_numerator,
             "denominator": rules.majority_denominator,
