@@ -370,6 +370,13 @@ async def test_votes_are_on_the_agenda_and_ballot_counts_are_hidden_until_the_cl
     staff_documents = (await client.get(f"/v1/sessions/{sid}/documents", headers=OPERATOR)).json()
     slides = next(d for d in staff_documents if d["kind"] == "materials")
     assert slides["public"] is False  # uploaded without ?public=true
+    content = slides["content_url"]
+    sitting_member = await client.get(content, headers=member(members[0]))
+    assert sitting_member.status_code == 200  # materials are for the assembly's members
+    for outsider in (member("sits-nowhere"), member(members[5])):  # [5] withdrew
+        assert (await client.get(content, headers=outsider)).status_code == 404
+        listed = await client.get(f"/v1/sessions/{sid}/documents", headers=outsider)
+        assert slides["id"] not in [d["id"] for d in listed.json()]
     published = await client.put(
         f"/v1/sessions/{sid}/documents/{slides['id']}/publication",
         json={"public": True},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
@@ -20,6 +21,7 @@ from common.http.deps import ReadTx, Tx
 from common.http.documents import CONTENT, DocumentNaming, download, incoming
 from common.http.problems import problem_responses
 from deliberation.service import session_documents as service
+from deliberation.service.sessions import day_of
 
 router = APIRouter(tags=["sessions"])
 public = APIRouter(tags=["public"])
@@ -27,6 +29,18 @@ staff = require_roles("operator", "facilitator")
 readers = require_roles("operator", "facilitator", "auditor", "integration", "member")
 SessionId = Annotated[uuid.UUID, Path(description="The session's id.")]
 DocumentId = Annotated[uuid.UUID, Path(description="The document's id.")]
+
+
+def _member(principal: Principal) -> str | None:
+    """The member a caller reads as, if they read as a member only (staff, auditors and
+    the integration read every document)."""
+    if principal.has_any({"operator", "facilitator", "auditor", "integration"}):
+        return None
+    return principal.subject
+
+
+def _today() -> date:
+    return day_of(datetime.now(UTC))
 
 
 def _view(document: Document, *, public_path: bool = False) -> DocumentView:
@@ -102,16 +116,19 @@ async def add(
     operation_id="sessions-documents",
     summary="A session's documents",
     description="Agendas, materials and minutes, uploaded or registered by URL, each with its "
-    "SHA-256 and whether it is public.",
+    "SHA-256 and whether it is public. A member sees the private ones only while they sit "
+    "in the session's assembly.",
     response_model=list[DocumentView],
     responses=problem_responses(401, 403, 404, 422),
 )
 async def documents(
     session_id: SessionId,
-    _: Annotated[Principal, Depends(readers)],
+    principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> list[DocumentView]:
-    rows = await service.of_session(session_id, public_only=False, uow=uow)
+    rows = await service.of_session(
+        session_id, public_only=False, member=_member(principal), today=_today(), uow=uow
+    )
     return [_view(d) for d in rows]
 
 
@@ -153,10 +170,12 @@ async def publish(
 )
 async def content(
     document_id: DocumentId,
-    _: Annotated[Principal, Depends(readers)],
+    principal: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
 ) -> Response:
-    document, body = await service.content(document_id, public_only=False, uow=uow)
+    document, body = await service.content(
+        document_id, public_only=False, member=_member(principal), today=_today(), uow=uow
+    )
     return download(document, body)
 
 

@@ -5,13 +5,13 @@ the next plenary."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from common.db import UnitOfWork
 from common.documents import Document, DocumentLink, check_content, check_link
 from common.errors import Conflict, Invalid, NotFound
 from common.texts import Text
-from deliberation.adapters.repositories import Documents, Session, Sessions
+from deliberation.adapters.repositories import Documents, Roster, Session, Sessions
 from deliberation.domain import sessions as calendar
 from deliberation.service import minutes as drawn_up
 from deliberation.service import sessions
@@ -79,20 +79,45 @@ async def publish(
     return await Documents(uow).publish(document_id, public)
 
 
+async def _public_only(
+    session: Session, member: str | None, public_only: bool, *, today: date, uow: UnitOfWork
+) -> bool:
+    """Whether a reader sees only public documents: the public; a member (``member``: the
+    caller reads as a member only) unless they sit in the session's assembly."""
+    if public_only:
+        return True
+    if member is None:
+        return False
+    return not await Roster(uow).sits(session.assembly_id, member, today)
+
+
 async def of_session(
-    session_id: uuid.UUID, *, public_only: bool, uow: UnitOfWork
+    session_id: uuid.UUID,
+    *,
+    public_only: bool,
+    member: str | None = None,
+    today: date | None = None,
+    uow: UnitOfWork,
 ) -> list[Document]:
-    await Sessions(uow).get(session_id)
-    return await Documents(uow).of(OWNER, session_id, public_only=public_only)
+    session = await Sessions(uow).get(session_id)
+    only = await _public_only(session, member, public_only, today=today or date.min, uow=uow)
+    return await Documents(uow).of(OWNER, session_id, public_only=only)
 
 
 async def content(
-    document_id: uuid.UUID, *, public_only: bool, uow: UnitOfWork
+    document_id: uuid.UUID,
+    *,
+    public_only: bool,
+    member: str | None = None,
+    today: date | None = None,
+    uow: UnitOfWork,
 ) -> tuple[Document, bytes]:
     """An uploaded document and its bytes (a registered one is read where it is held)."""
     document = await Documents(uow).get(document_id)
-    if public_only and not document.public:
-        raise NotFound(f"No document {document_id}.")
+    if not document.public:
+        session = await Sessions(uow).get(document.owner_id)
+        if await _public_only(session, member, public_only, today=today or date.min, uow=uow):
+            raise NotFound(f"No document {document_id}.")
     if document.url is not None:
         raise NotFound(f"Document {document_id} is held at {document.url}.", slug="held-elsewhere")
     body = await Documents(uow).content(document.id)
