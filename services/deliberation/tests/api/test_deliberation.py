@@ -528,7 +528,7 @@ async def test_what_a_new_session_names_must_exist(start_service, nats_server):
 
 async def test_a_sessions_documents_and_its_minutes(start_service, nats_server):
     _, client = await start_service("deliberation")
-    assembly, _ = await seat(client, nats_server.url, 4)
+    assembly, members = await seat(client, nats_server.url, 4)
     plenary = {
         "assembly_id": assembly,
         "kind": "plenary",
@@ -627,6 +627,17 @@ async def test_a_sessions_documents_and_its_minutes(start_service, nats_server):
         json={"to": "open"},
         headers={**FACILITATOR, "If-Match": '"1"'},
     )
+    alone = await client.post(
+        f"/v1/sessions/{second['id']}/minutes-approval",
+        json={"minutes_of": sid},
+        headers=FACILITATOR,
+    )
+    assert alone.status_code == 409  # nobody is there to approve them
+    assert alone.json()["type"].endswith(":no-quorum")
+    for m in members[:3]:
+        await client.post(
+            f"/v1/sessions/{second['id']}/attendance", json={"member_id": m}, headers=FACILITATOR
+        )
     approved = await client.post(
         f"/v1/sessions/{second['id']}/minutes-approval",
         json={"minutes_of": sid},

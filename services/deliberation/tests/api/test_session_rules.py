@@ -229,6 +229,13 @@ async def test_amendments_lapse_when_their_version_changes_and_may_be_withdrawn(
     meanwhile = await _vote(client, sid, pid, amendment=second.json()["id"])
     assert meanwhile.status_code == 409  # one vote at a time: each may change the text
     assert _slug(meanwhile) == "vote-in-progress"
+    assert meanwhile.json()["votes"] == [vid]
+    open_now = await client.get(
+        "/v1/votes", params={"session_id": sid, "state": "open"}, headers=FACILITATOR
+    )
+    assert [v["id"] for v in open_now.json()["items"]] == [vid]
+    bogus = await client.get("/v1/votes", params={"state": "pending"}, headers=FACILITATOR)
+    assert bogus.status_code == 422
     current = await client.get(f"/v1/proposals/{pid}", headers=OPERATOR)
     pulled = await client.post(
         f"/v1/proposals/{pid}/state",
@@ -420,7 +427,29 @@ async def test_uploads_are_what_they_declare_and_lists_filter_by_known_states(
     group = await _group(client, assembly, members[:2])
     pid = await _submitted(client, group, members[0])
     plenary = await _open_session(client, assembly)
-    other = await _open_session(client, assembly, title={"it": "Altra", "en": "Another"})
+    one_at_a_time = await client.post(
+        "/v1/sessions",
+        json={
+            "assembly_id": assembly,
+            "kind": "plenary",
+            "title": TEXT,
+            "starts_at": "2027-03-15T09:30:00+01:00",
+            "ends_at": "2027-03-15T13:00:00+01:00",
+            "place": "Palazzo Marino",
+        },
+        headers=FACILITATOR,
+    )
+    refused = await client.post(
+        f"/v1/sessions/{one_at_a_time.json()['id']}/state",
+        json={"to": "open"},
+        headers={**FACILITATOR, "If-Match": one_at_a_time.headers["ETag"]},
+    )
+    assert refused.status_code == 409  # the assembly meets in one plenary at a time
+    assert _slug(refused) == "plenary-open"
+    # A working group can meet meanwhile; a member is in one session at a time.
+    other = await _open_session(
+        client, assembly, kind="working_group", working_group_id=group, title=TEXT
+    )
     await _check_in(client, plenary["id"], members[:1])
     twice = await client.post(
         f"/v1/sessions/{other['id']}/attendance",
@@ -537,3 +566,88 @@ async def test_a_withdrawn_proposal_takes_no_more_votes_and_its_amendments_lapse
     public = await client.get(f"/public/v1/proposals/{pid}")
     assert public.status_code == 200
     assert public.json()["state"] == "withdrawn"
+
+
+async def test_what_a_plenary_refuses_to_take_on(start_service, nats_server):
+    _, client = await start_service("deliberation")
+    assembly, members = await seat(client, nats_server.url, 3)
+    group = await _group(client, assembly, members[:2])
+    pid = await _submitted(client, group, members[0])
+    draft = await client.post(
+        "/v1/proposals",
+        json={**WORDING, "working_group_id": group, "pac_codes": ["4.2.1"]},
+        headers=member(members[0]),
+    )
+    did = draft.json()["id"]
+    session = {
+        "assembly_id": assembly,
+        "kind": "plenary",
+        "title": TEXT,
+        "starts_at": "2027-03-14T09:30:00+01:00",
+        "ends_at": "2027-03-14T13:00:00+01:00",
+        "place": "Palazzo Marino",
+    }
+    for agenda, status, slug in (
+        ([{"title": TEXT, "proposal_ids": [pid, pid]}], 422, "duplicate-agenda-proposal"),
+        ([{"title": TEXT, "proposal_ids": [did]}], 409, "not-submitted"),
+    ):
+        refused = await client.post(
+            "/v1/sessions", json={**session, "agenda": agenda}, headers=FACILITATOR
+        )
+        assert refused.status_code == status, refused.text
+        assert _slug(refused) == slug
+    # A working group's own meeting may discuss its draft; the public does not see its id.
+    meeting = await _open_session(
+        client,
+        assembly,
+        kind="working_group",
+        working_group_id=group,
+        agenda=[{"title": TEXT, "proposal_ids": [did, pid]}],
+    )
+    shown = (await client.get(f"/public/v1/sessions/{meeting['id']}")).json()
+    assert shown["agenda"][0]["proposal_ids"] == [pid]
+    staff = (await client.get(f"/v1/sessions/{meeting['id']}", headers=OPERATOR)).json()
+    assert staff["agenda"][0]["proposal_ids"] == [did, pid]
+    typed_minutes = await client.post(
+        f"/v1/sessions/{meeting['id']}/documents",
+        params={"kind": "minutes", "title_it": "Verbale", "title_en": "Minutes"},
+        content=b"%PDF-1.7 not drawn up from the record",
+        headers={**FACILITATOR, "Content-Type": "application/pdf"},
+    )
+    assert typed_minutes.status_code == 422
+    assert _slug(typed_minutes) == "minutes-generated"
+    ended = await client.post(
+        f"/v1/sessions/{meeting['id']}/state",
+        json={"to": "closed"},
+        headers={**FACILITATOR, "If-Match": meeting["etag"]},
+    )
+    assert ended.status_code == 200, ended.text
+    code = await client.get(
+        f"/v1/sessions/{meeting['id']}/check-in-code", headers=member(members[0])
+    )
+    assert code.status_code == 409
+    assert _slug(code) == "session-final"
+
+    # A show of hands counts somebody; a majority is at least one half.
+    plenary = await _open_session(client, assembly, agenda=[{"title": TEXT, "proposal_ids": [pid]}])
+    await _check_in(client, plenary["id"], members)
+    opened = await _vote(client, plenary["id"], pid)
+    nobody = await client.put(
+        f"/v1/votes/{opened.json()['id']}/tally",
+        json={"yes": 0, "no": 0, "abstain": 0},
+        headers={**FACILITATOR, "If-Match": opened.headers["ETag"]},
+    )
+    assert nobody.status_code == 422
+    assert _slug(nobody) == "empty-tally"
+    rules = await client.get(f"/v1/assemblies/{assembly}/rules", headers=OPERATOR)
+    third = {
+        k: rules.json()[k]
+        for k in ("quorum_numerator", "quorum_denominator", "quorum_strict", "plenary_every_months")
+    } | {"majority_numerator": 1, "majority_denominator": 3, "majority_base": "cast"}
+    low = await client.put(
+        f"/v1/assemblies/{assembly}/rules",
+        json=third,
+        headers={**OPERATOR, "If-Match": rules.headers["ETag"]},
+    )
+    assert low.status_code == 422
+    assert "at least one half" in low.text

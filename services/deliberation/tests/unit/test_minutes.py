@@ -64,14 +64,15 @@ def test_the_italian_minutes_speak_italian():
         "- Data: 16 marzo 2024, 09:30–13:00",  # Milan's time
         "- Luogo: Palazzo Marino, Sala Alessi",
         "- Componenti in carica: 90",
-        "- Presenti: 60",
+        "- Hanno partecipato: 60",
         "#### Votazione a scrutinio segreto: Tetti verdi: testo finale",
         "- Aventi diritto al voto: 59",
         "- Favorevoli: 40",
         "- Contrari: 15",
         "- Astenuti: 4",
         "- Non votanti: 0",
-        "- Maggioranza richiesta: 2/3 dei presenti all'apertura della votazione (versione 1)",
+        "- Maggioranza richiesta: 2/3 dei presenti all'apertura della votazione "
+        "(regole, versione 1)",
         "- Base di calcolo: 59 (presenti all'apertura della votazione)",
         "- Soglia: 40",
         "- **Esito: Approvata**",
@@ -92,13 +93,13 @@ def test_the_english_minutes_carry_the_same_figures():
     assert text.startswith("# Minutes: Fifth plenary\n")
     for expected in [
         "- Date: 16 March 2024, 09:30–13:00",
-        "- Present: 60",
+        "- Attended: 60",
         "- Yes: 40",
         "- No: 15",
         "- Abstain: 4",
         "- Base: 59 (members present when the vote opened)",
         "- Threshold: 40",
-        "- Majority required: 2/3 of the members present when the vote opened (version 1)",
+        "- Majority required: 2/3 of the members present when the vote opened (rules, version 1)",
         "- **Outcome: Adopted**",
         "- Base: 55 (votes cast, abstentions included)",
         "- **Outcome: Rejected**",
@@ -151,6 +152,6 @@ def test_markup_in_a_title_is_shown_not_obeyed():
     assert "- Riunione del gruppo di lavoro" in it
     assert "- Data: 20 marzo 2024, 18:00 – 21 marzo 2024, 01:30" in it
     assert "- Collegamento online: <https://meet.example.org/gl-mobilita>" in it
-    assert "- Presenti: 0" in it
+    assert "- Hanno partecipato: 0" in it
     assert "Nessun punto all'ordine del giorno." in it
     assert "Group \\<b\\>mobility\\</b\\>" in render(record, "en")

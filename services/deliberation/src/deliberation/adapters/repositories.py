@@ -324,6 +324,21 @@ class Sessions(Repository[Session]):
             where.append(sessions.c.state == state)
         return await self.page(params, *where)
 
+    async def open_plenaries(self, assembly_id: uuid.UUID) -> list[Session]:
+        return await self.all(
+            self.select().where(
+                sessions.c.assembly_id == assembly_id,
+                sessions.c.kind == "plenary",
+                sessions.c.state == "open",
+            )
+        )
+
+    async def lock_assembly(self, assembly_id: uuid.UUID) -> None:
+        """Serialise the openings of an assembly's plenaries (a transaction-scoped lock)."""
+        await self.session.execute(
+            sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(str(assembly_id))))
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Presence(Record):
@@ -387,6 +402,16 @@ class Proposals(Repository[Proposal]):
         if public:  # a working group's draft is its own until it is submitted
             where.append(proposals.c.submitted_at.is_not(None))
         return await self.page(params, *where)
+
+    async def submitted_among(self, ids: set[uuid.UUID]) -> list[uuid.UUID]:
+        if not ids:
+            return []
+        found = await self.session.execute(
+            sa.select(proposals.c.id).where(
+                proposals.c.id.in_(ids), proposals.c.submitted_at.is_not(None)
+            )
+        )
+        return list(found.scalars())
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,6 +522,23 @@ class Votes(Repository[Vote]):
         return await self.all(
             self.select().where(votes.c.session_id == session_id).order_by(votes.c.opened_at)
         )
+
+    async def listed(
+        self,
+        params: PageParams,
+        *,
+        session_id: uuid.UUID | None,
+        proposal_id: uuid.UUID | None,
+        state: str | None,
+    ) -> tuple[list[Vote], str | None]:
+        where = []
+        if session_id is not None:
+            where.append(votes.c.session_id == session_id)
+        if proposal_id is not None:
+            where.append(votes.c.proposal_id == proposal_id)
+        if state is not None:
+            where.append(votes.c.state == state)
+        return await self.page(params, *where)
 
     async def open_on(self, proposal_id: uuid.UUID) -> list[Vote]:
         return await self.all(

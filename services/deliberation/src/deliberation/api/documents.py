@@ -76,6 +76,7 @@ def _view(document: Document, *, public_path: bool = False) -> DocumentView:
                 "document-too-large",
                 "document-unnamed",
                 "unknown-kind",
+                "minutes-generated",
                 "invalid-document-link",
                 "unsupported-document-type",
             ],
@@ -195,7 +196,14 @@ class MinutesApproval(BaseModel):
     description="By an open plenary of the same assembly, for a closed session; each set "
     "of minutes is approved once.",
     response_model=list[DocumentView],
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        slugs={409: ["not-an-open-plenary", "no-quorum", "no-minutes", "minutes-approved"]},
+    ),
 )
 async def approve_minutes(
     session_id: SessionId,
@@ -203,7 +211,9 @@ async def approve_minutes(
     _: Annotated[Principal, Depends(staff)],
     uow: Tx,
 ) -> list[DocumentView]:
-    approved = await service.approve_minutes(session_id, body.minutes_of, uow=uow)
+    approved = await service.approve_minutes(
+        session_id, body.minutes_of, now=datetime.now(UTC), uow=uow
+    )
     return [_view(d) for d in approved]
 
 

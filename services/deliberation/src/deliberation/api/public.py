@@ -66,8 +66,9 @@ def _public_proposal(row: records.Proposal, current: records.ProposalVersion) ->
 async def _public_session(session_id: uuid.UUID, *, uow: UnitOfWork) -> PublicSession:
     found = await sessions_service.attendance_of(session_id, now=datetime.now(UTC), uow=uow)
     row = await sessions_service.get(session_id, uow=uow)
+    agenda = await sessions_service.public_agenda(row.agenda, uow=uow)
     return PublicSession(
-        **session_view(row).model_dump(),
+        **{**session_view(row).model_dump(), "agenda": agenda},
         attendance=s.PublicAttendance(
             present=len(found.present), attended=len(found.stays), sitting=found.quorum.sitting
         ),

@@ -446,6 +446,8 @@ class RulesIn(BaseModel):
             raise ValueError("the quorum is a fraction of at most 1")
         if self.majority_numerator > self.majority_denominator:
             raise ValueError("the majority is a fraction of at most 1")
+        if 2 * self.majority_numerator < self.majority_denominator:
+            raise ValueError("the majority is a fraction of at least one half")
         return self
 
 

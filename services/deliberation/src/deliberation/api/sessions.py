@@ -17,6 +17,7 @@ from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
 from deliberation.adapters import repositories as records
 from deliberation.api import schemas as s
+from deliberation.domain import sessions as calendar
 from deliberation.service import minutes as documents
 from deliberation.service import session_documents
 from deliberation.service import sessions as service
@@ -52,16 +53,19 @@ def _secret(request: Request) -> bytes:
     responses=problem_responses(
         401,
         403,
+        409,
         422,
         slugs={
+            409: ["not-submitted"],
             422: [
+                "duplicate-agenda-proposal",
                 "unknown-assembly",
                 "unknown-reference",
                 "unknown-pac-action",
                 "no-group",
                 "plenary-with-group",
                 "other-assembly",
-            ]
+            ],
         },
     ),
 )
@@ -135,7 +139,7 @@ async def get(
         422,
         428,
         slugs={
-            409: ["invalid-transition", "votes-open"],
+            409: ["invalid-transition", "votes-open", "plenary-open"],
             422: ["reason-required", "unknown-state"],
         },
     ),
@@ -177,8 +181,13 @@ async def move(
         422,
         428,
         slugs={
-            409: ["session-final", "voted-item"],
-            422: ["unknown-pac-action", "unknown-reference", "other-assembly"],
+            409: ["session-final", "voted-item", "not-submitted"],
+            422: [
+                "unknown-pac-action",
+                "unknown-reference",
+                "other-assembly",
+                "duplicate-agenda-proposal",
+            ],
         },
     ),
 )
@@ -282,7 +291,9 @@ async def check_in(
     "a QR code. Only for members who sit (and, for a working-group meeting, belong to "
     "the group).",
     response_model=s.CheckInCode,
-    responses=problem_responses(401, 403, 404, 409, slugs={409: ["not-sitting", "not-in-group"]}),
+    responses=problem_responses(
+        401, 403, 404, 409, slugs={409: ["session-final", "not-sitting", "not-in-group"]}
+    ),
 )
 async def check_in_code(
     session_id: SessionId,
@@ -293,6 +304,7 @@ async def check_in_code(
 ) -> s.CheckInCode:
     row = await service.get(session_id, uow=uow)
     now = _now()
+    calendar.require_editable(row.state, "check in")
     await service.require_attendee(row, principal.subject, service.day_of(now), uow=uow)
     response.headers["Cache-Control"] = "no-store"
     code = service.check_in_code(_secret(request), session_id, principal.subject, now=now)

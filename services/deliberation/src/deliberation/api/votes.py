@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from common.auth import Principal, require_roles
 from common.http.deps import ReadTx, Tx
 from common.http.etag import IfMatch, etag_of
+from common.http.pagination import Page, PageParams, page_params
 from common.http.problems import problem_responses
 from deliberation.adapters import repositories as records
 from deliberation.api import schemas as s
@@ -89,6 +90,30 @@ async def open_vote(
 
 
 @router.get(
+    "",
+    operation_id="votes-list",
+    summary="List votes",
+    description="Oldest first, in pages; filter by `session_id`, `proposal_id` and `state` "
+    "(`open`, `closed`), for instance to find the votes still open before closing a "
+    "session. Each as `GET /v1/votes/{id}` shows it.",
+    response_model=Page[s.Vote],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_(
+    params: Annotated[PageParams, Depends(page_params)],
+    principal: Annotated[Principal, Depends(readers)],
+    uow: ReadTx,
+    session_id: Annotated[uuid.UUID | None, Query(description="Votes of this session.")] = None,
+    proposal_id: Annotated[uuid.UUID | None, Query(description="Votes on this proposal.")] = None,
+    state: Annotated[Literal["open", "closed"] | None, Query(description="Open or closed.")] = None,
+) -> Page[s.Vote]:
+    filters = {"session_id": session_id, "proposal_id": proposal_id, "state": state}
+    rows, token = await service.listed(params, filters, uow=uow)
+    items = [view(v, voted=n, members=_staff(principal)) for v, n in rows]
+    return Page[s.Vote](items=items, next_page_token=token)
+
+
+@router.get(
     "/{vote_id}",
     operation_id="votes-get",
     summary="One vote",
@@ -125,7 +150,10 @@ async def get(
         412,
         422,
         428,
-        slugs={409: ["not-a-tally", "vote-closed"], 422: ["tally-exceeds-entitled"]},
+        slugs={
+            409: ["not-a-tally", "vote-closed"],
+            422: ["tally-exceeds-entitled", "empty-tally"],
+        },
     ),
 )
 async def tally(

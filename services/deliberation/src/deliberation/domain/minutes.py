@@ -87,7 +87,7 @@ _LABELS: dict[str, dict[Language, str]] = {
     "online": {"it": "Collegamento online", "en": "Online link"},
     "attendance": {"it": "Presenze", "en": "Attendance"},
     "sitting": {"it": "Componenti in carica", "en": "Sitting members"},
-    "present": {"it": "Presenti", "en": "Present"},
+    "present": {"it": "Hanno partecipato", "en": "Attended"},
     "agenda": {"it": "Ordine del giorno", "en": "Agenda"},
     "pac": {"it": "Azioni del PAC", "en": "PAC actions"},
     "amendments": {"it": "Emendamenti", "en": "Amendments"},
@@ -185,7 +185,7 @@ def _rule(result: Result, lang: Language) -> str:
     r = result.rule
     share = f"{r.numerator}/{r.denominator}"
     of = "dei" if lang == "it" else "of the"
-    version = "versione" if lang == "it" else "version"
+    version = "regole, versione" if lang == "it" else "rules, version"
     return f"{share} {of} {_BASES[r.base][lang]} ({version} {r.version})"
 
 

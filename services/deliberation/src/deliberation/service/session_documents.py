@@ -24,6 +24,12 @@ TITLES = {"it": "Verbale della seduta", "en": "Minutes of the session"}
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise Invalid(f"A session's document is one of {', '.join(KINDS)}.", slug="unknown-kind")
+    if kind == "minutes":
+        raise Invalid(
+            "The minutes are drawn up from the record when the session closes; add other "
+            "documents as agenda, materials or other.",
+            slug="minutes-generated",
+        )
 
 
 async def upload(
@@ -158,7 +164,7 @@ async def move(
 
 
 async def approve_minutes(
-    session_id: uuid.UUID, of_session: uuid.UUID, *, uow: UnitOfWork
+    session_id: uuid.UUID, of_session: uuid.UUID, *, now: datetime, uow: UnitOfWork
 ) -> list[Document]:
     """The plenary ``session_id``, open, approves the minutes of an earlier closed session
     of its assembly."""
@@ -166,6 +172,16 @@ async def approve_minutes(
     earlier = await Sessions(uow).referenced(of_session)
     if approving.kind != "plenary" or approving.state != "open":
         raise Conflict("Minutes are approved by an open plenary.", slug="not-an-open-plenary")
+    reached = await sessions.quorum(approving, now=now, uow=uow)
+    if not reached.reached:
+        raise Conflict(
+            f"No quorum: {reached.present} present of {reached.sitting} sitting members; "
+            f"{reached.needed} are needed to approve minutes ({reached.rule}).",
+            slug="no-quorum",
+            present=reached.present,
+            sitting=reached.sitting,
+            needed=reached.needed,
+        )
     if earlier.assembly_id != approving.assembly_id or earlier.state != "closed":
         raise Conflict(
             "Only the closed sessions of the same assembly have minutes to approve.",

@@ -48,24 +48,48 @@ async def schedule(values: dict[str, Any], *, uow: UnitOfWork) -> Session:
             raise Invalid("The working group belongs to another assembly.", slug="other-assembly")
     elif values.get("working_group_id") is not None:
         raise Invalid("A plenary belongs to no working group.", slug="plenary-with-group")
-    await _check_agenda(values["agenda"], values["assembly_id"], uow=uow)
+    plenary = values["kind"] == calendar.Kind.PLENARY
+    await _check_agenda(values["agenda"], values["assembly_id"], plenary=plenary, uow=uow)
     return await Sessions(uow).add(id=uuid.uuid4(), state="scheduled", version=1, **values)
 
 
 async def _check_agenda(
-    agenda: list[dict[str, Any]], assembly_id: uuid.UUID, *, uow: UnitOfWork
+    agenda: list[dict[str, Any]], assembly_id: uuid.UUID, *, plenary: bool, uow: UnitOfWork
 ) -> None:
     codes = sorted({c for item in agenda for c in item.get("pac_codes", [])})
     unknown = await PacActions(uow).unknown(codes)
     if unknown:
         raise Invalid(f"Unknown PAC actions: {', '.join(unknown)}.", slug="unknown-pac-action")
-    for item in agenda:
-        for proposal_id in item.get("proposal_ids", []):
-            proposal = await Proposals(uow).referenced(uuid.UUID(str(proposal_id)))
-            if proposal.assembly_id != assembly_id:
-                raise Invalid(
-                    f"Proposal {proposal_id} belongs to another assembly.", slug="other-assembly"
-                )
+    named = [str(p) for item in agenda for p in item.get("proposal_ids", [])]
+    twice = sorted({p for p in named if named.count(p) > 1})
+    if twice:
+        raise Invalid(
+            f"A proposal is one item of the agenda, not several: {', '.join(twice)}.",
+            slug="duplicate-agenda-proposal",
+        )
+    for proposal_id in named:
+        proposal = await Proposals(uow).referenced(uuid.UUID(proposal_id))
+        if proposal.assembly_id != assembly_id:
+            raise Invalid(
+                f"Proposal {proposal_id} belongs to another assembly.", slug="other-assembly"
+            )
+        if plenary and proposal.submitted_at is None:
+            raise Conflict(
+                f"Proposal {proposal_id} is a working group's draft: a plenary takes it "
+                "once submitted.",
+                slug="not-submitted",
+            )
+
+
+async def public_agenda(agenda: list[dict[str, Any]], *, uow: UnitOfWork) -> list[dict[str, Any]]:
+    """The agenda as the public sees it: a working group's draft named on it (at its own
+    meeting) is not shown until it is submitted."""
+    named = {uuid.UUID(str(p)) for item in agenda for p in item.get("proposal_ids", [])}
+    shown = {str(p) for p in await Proposals(uow).submitted_among(named)}
+    return [
+        {**item, "proposal_ids": [p for p in item.get("proposal_ids", []) if str(p) in shown]}
+        for item in agenda
+    ]
 
 
 async def set_agenda(
@@ -80,7 +104,8 @@ async def set_agenda(
     session = await Sessions(uow).get(session_id, lock=True)
     check_if_match(if_match, version=session.version)
     calendar.require_editable(session.state, "change the agenda")
-    await _check_agenda(agenda, session.assembly_id, uow=uow)
+    plenary = session.kind == calendar.Kind.PLENARY
+    await _check_agenda(agenda, session.assembly_id, plenary=plenary, uow=uow)
     dropped = sorted(
         {
             str(v.proposal_id)
@@ -123,6 +148,15 @@ async def move(
     values: dict[str, Any] = {"state": state, "version": session.version + 1}
     if target == "open":
         values["opened_at"] = now
+        if session.kind == calendar.Kind.PLENARY:
+            await Sessions(uow).lock_assembly(session.assembly_id)
+            already = await Sessions(uow).open_plenaries(session.assembly_id)
+            if already:
+                raise Conflict(
+                    f"Plenary {already[0].id} of this assembly is open: close it first (the "
+                    "assembly meets in one plenary at a time).",
+                    slug="plenary-open",
+                )
         if session.working_group_id is not None:
             values["group_members"] = await WorkingGroups(uow).members(session.working_group_id)
     elif target == "cancelled":
@@ -130,8 +164,13 @@ async def move(
             raise Invalid("Say why the session is cancelled.", slug="reason-required")
         values["cancel_reason"] = reason
     elif target == "closed":
-        if await Votes(uow).open_in(session_id):
-            raise Conflict("Close the session's open votes first.", slug="votes-open")
+        still = await Votes(uow).open_in(session_id)
+        if still:
+            raise Conflict(
+                f"Close the session's open votes first: {', '.join(str(v.id) for v in still)}.",
+                slug="votes-open",
+                votes=[str(v.id) for v in still],
+            )
         values["closed_at"] = now
     moved = await Sessions(uow).update(session_id, **values)
     if target == "closed":

@@ -24,6 +24,7 @@ from common.dates import MILAN
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid
 from common.http.etag import check_if_match
+from common.http.pagination import PageParams
 from common.texts import Text
 from deliberation.adapters.repositories import (
     Amendments,
@@ -60,11 +61,13 @@ async def open_vote(values: dict[str, Any], *, now: datetime, uow: UnitOfWork) -
             "The proposal is not on this session's agenda: add it to the agenda first.",
             slug="not-on-agenda",
         )
-    if await Votes(uow).open_on(proposal.id):
+    still = await Votes(uow).open_on(proposal.id)
+    if still:
         raise Conflict(
-            "A vote on this proposal is open: close it first (one vote at a time, since "
-            "each may change the text the next one is on).",
+            f"Vote {still[0].id} on this proposal is open: close it first (one vote at a "
+            "time, since each may change the text the next one is on).",
             slug="vote-in-progress",
+            votes=[str(v.id) for v in still],
         )
     if proposal.state != SUBMITTED:
         raise Conflict(
@@ -144,6 +147,14 @@ async def of_proposal(proposal_id: uuid.UUID, *, uow: UnitOfWork) -> list[Vote]:
     return await Votes(uow).of_proposal(proposal_id)
 
 
+async def listed(
+    params: PageParams, filters: dict[str, Any], *, uow: UnitOfWork
+) -> tuple[list[tuple[Vote, int]], str | None]:
+    """A page of votes (by session, proposal or state) and how many have voted in each."""
+    rows, token = await Votes(uow).listed(params, **filters)
+    return [(v, len(await Votes(uow).voters(v.id))) for v in rows], token
+
+
 def rule_of(vote: Vote) -> majority.Rule:
     r = vote.rule
     return majority.Rule(
@@ -173,6 +184,11 @@ async def record_tally(
     if vote.method != "tally":
         raise Conflict("This vote is by ballots; members cast them.", slug="not-a-tally")
     cast = sum(counts.values())
+    if cast == 0:
+        raise Invalid(
+            "The tally counts no vote: record the hands raised for yes, no and abstain.",
+            slug="empty-tally",
+        )
     if cast > len(vote.entitled):
         raise Invalid(
             f"The tally counts {cast} votes but only {len(vote.entitled)} members are entitled.",
