@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 from event_helpers import plain
@@ -319,8 +319,9 @@ async def test_from_letters_to_a_term(start_service, service_urls, capfd):
             "assembly_id": assembly_id,
             "kind": "plenary",
             "title": {"it": "Plenaria", "en": "Plenary"},
-            "starts_at": f"{today}T09:30:00+01:00",
-            "ends_at": f"{today}T13:00:00+01:00",
+            # it opens now: a session opens around its scheduled time
+            "starts_at": (datetime.now(UTC) - timedelta(minutes=10)).isoformat(),
+            "ends_at": (datetime.now(UTC) + timedelta(hours=3)).isoformat(),
             "place": "Palazzo Marino",
         },
         headers=facilitator,

@@ -4,7 +4,7 @@ members sit, made from membership's events as the service consumes them."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import nats
 
@@ -22,6 +22,15 @@ from devstack.pytest_plugin import auth_header, eventually
 OPERATOR = auth_header("operator")
 FACILITATOR = auth_header("facilitator")
 TEXT = {"it": "Testo", "en": "Text"}
+
+
+def now_on(hours: float = 3) -> dict[str, str]:
+    """A session's times that let it open now: from a few minutes ago for ``hours``."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    return {
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=hours)).isoformat(),
+    }
 
 
 def member(member_id: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import uuid
 from datetime import date, timedelta
 
 import asyncpg
-from deliberation_support import FACILITATOR, OPERATOR, TEXT, member, seat
+from deliberation_support import FACILITATOR, OPERATOR, TEXT, member, now_on, seat
 
 from devstack.pytest_plugin import auth_header, eventually
 
@@ -140,8 +140,7 @@ async def test_a_plenary_adopts_a_proposal_by_two_thirds_of_those_present(
             "assembly_id": assembly,
             "kind": "plenary",
             "title": TEXT,
-            "starts_at": "2027-03-14T09:30:00+01:00",
-            "ends_at": "2027-03-14T13:00:00+01:00",
+            **now_on(),
             "place": "Palazzo Marino",
             "agenda": [{"title": TEXT, "pac_codes": ["4.2.1"], "proposal_ids": [pid]}],
         },
@@ -470,8 +469,7 @@ async def test_without_quorum_no_vote_opens(start_service, nats_server):
             "assembly_id": assembly,
             "kind": "plenary",
             "title": TEXT,
-            "starts_at": "2027-03-14T09:30:00+01:00",
-            "ends_at": "2027-03-14T13:00:00+01:00",
+            **now_on(),
             "online_url": "https://meet.example.org/plenaria",
             "agenda": [{"title": TEXT, "proposal_ids": [pid]}],
         },
@@ -506,8 +504,7 @@ async def test_what_a_new_session_names_must_exist(start_service, nats_server):
         "assembly_id": assembly,
         "kind": "plenary",
         "title": TEXT,
-        "starts_at": "2027-03-14T09:30:00+01:00",
-        "ends_at": "2027-03-14T13:00:00+01:00",
+        **now_on(),
         "place": "Palazzo Marino, Sala Alessi",
     }
     unknown = str(uuid.uuid4())
@@ -533,8 +530,7 @@ async def test_a_sessions_documents_and_its_minutes(start_service, nats_server):
         "assembly_id": assembly,
         "kind": "plenary",
         "title": TEXT,
-        "starts_at": "2027-03-14T09:30:00+01:00",
-        "ends_at": "2027-03-14T13:00:00+01:00",
+        **now_on(),
         "place": "Palazzo Marino, Sala Alessi",
     }
     first = (await client.post("/v1/sessions", json=plenary, headers=FACILITATOR)).json()

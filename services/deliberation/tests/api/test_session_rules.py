@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 import asyncpg
-from deliberation_support import FACILITATOR, OPERATOR, TEXT, member, publish, seat
+from deliberation_support import FACILITATOR, OPERATOR, TEXT, member, now_on, publish, seat
 
 from common.contracts.membership import MemberWithdrew
 from devstack.pytest_plugin import eventually
@@ -59,8 +59,7 @@ async def _open_session(client, assembly: str, **values) -> dict:
         "assembly_id": assembly,
         "kind": "plenary",
         "title": TEXT,
-        "starts_at": "2027-03-14T09:30:00+01:00",
-        "ends_at": "2027-03-14T13:00:00+01:00",
+        **now_on(),
         "place": "Palazzo Marino",
         **values,
     }
@@ -433,8 +432,7 @@ async def test_uploads_are_what_they_declare_and_lists_filter_by_known_states(
             "assembly_id": assembly,
             "kind": "plenary",
             "title": TEXT,
-            "starts_at": "2027-03-15T09:30:00+01:00",
-            "ends_at": "2027-03-15T13:00:00+01:00",
+            **now_on(),
             "place": "Palazzo Marino",
         },
         headers=FACILITATOR,
@@ -583,8 +581,7 @@ async def test_what_a_plenary_refuses_to_take_on(start_service, nats_server):
         "assembly_id": assembly,
         "kind": "plenary",
         "title": TEXT,
-        "starts_at": "2027-03-14T09:30:00+01:00",
-        "ends_at": "2027-03-14T13:00:00+01:00",
+        **now_on(),
         "place": "Palazzo Marino",
     }
     for agenda, status, slug in (
@@ -627,6 +624,24 @@ async def test_what_a_plenary_refuses_to_take_on(start_service, nats_server):
     )
     assert code.status_code == 409
     assert _slug(code) == "session-final"
+
+    # A session opens around its scheduled time, not months early (nor late).
+    later = await client.post(
+        "/v1/sessions",
+        json={
+            **session,
+            "starts_at": "2027-03-14T09:30:00+01:00",
+            "ends_at": "2027-03-14T13:00:00+01:00",
+        },
+        headers=FACILITATOR,
+    )
+    early = await client.post(
+        f"/v1/sessions/{later.json()['id']}/state",
+        json={"to": "open"},
+        headers={**FACILITATOR, "If-Match": later.headers["ETag"]},
+    )
+    assert early.status_code == 409
+    assert _slug(early) == "outside-schedule"
 
     # A show of hands counts somebody; a majority is at least one half.
     plenary = await _open_session(client, assembly, agenda=[{"title": TEXT, "proposal_ids": [pid]}])

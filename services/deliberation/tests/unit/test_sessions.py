@@ -1,6 +1,6 @@
 """Session states and the plenary calendar."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -97,3 +97,24 @@ def test_a_cadence_is_a_whole_number_of_months_from_1(cadence):
     with pytest.raises(InvalidValue) as raised:
         s.plenary_calendar(date(2024, 1, 20), date(2024, 12, 31), cadence)
     assert raised.value.slug == "invalid-cadence"
+
+
+@pytest.mark.parametrize(
+    ("now", "opens"),
+    [
+        ("2027-03-14T07:29:59+01:00", False),  # more than two hours early
+        ("2027-03-14T07:30:00+01:00", True),
+        ("2027-03-14T13:00:00+01:00", True),  # up to its scheduled end
+        ("2027-03-14T13:00:01+01:00", False),
+        ("2027-04-14T09:30:00+02:00", False),  # a month later: forgotten
+    ],
+)
+def test_a_session_opens_around_its_scheduled_time(now, opens):
+    start = datetime.fromisoformat("2027-03-14T09:30:00+01:00")
+    end = datetime.fromisoformat("2027-03-14T13:00:00+01:00")
+    if opens:
+        s.check_opening(start, end, datetime.fromisoformat(now))
+    else:
+        with pytest.raises(StateConflict) as raised:
+            s.check_opening(start, end, datetime.fromisoformat(now))
+        assert raised.value.slug == "outside-schedule"

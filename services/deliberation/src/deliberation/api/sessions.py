@@ -125,6 +125,8 @@ async def get(
     operation_id="sessions-move",
     summary="Open, close or cancel a session",
     description="`scheduled → open → closed`, or `scheduled → cancelled` (with a reason). "
+    "A session opens from two hours before its scheduled start until its scheduled end "
+    "(409 `outside-schedule`); an assembly holds one plenary at a time. "
     "Closing is refused while a vote is open; it publishes "
     "`deliberation.attendance.recorded.v1` (who attended, for how long) and draws up the "
     "minutes (Italian and English) as public documents of the session, for the next "
@@ -139,7 +141,7 @@ async def get(
         422,
         428,
         slugs={
-            409: ["invalid-transition", "votes-open", "plenary-open"],
+            409: ["invalid-transition", "outside-schedule", "votes-open", "plenary-open"],
             422: ["reason-required", "unknown-state"],
         },
     ),

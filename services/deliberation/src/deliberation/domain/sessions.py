@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -60,6 +60,23 @@ def require_open(state: str, action: str) -> None:
     if _state(state) is not OPEN:
         raise StateConflict(
             f"Cannot {action}: the session is {state}, not open.", slug="session-not-open"
+        )
+
+
+#: How long before its scheduled start a session may open (members arrive, check in).
+OPENS_EARLY = timedelta(hours=2)
+
+
+def check_opening(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+    """A session opens from :data:`OPENS_EARLY` before its scheduled start until its
+    scheduled end: not a day early, and not, forgotten, weeks later (its attendance and
+    stipends would be counted for the wrong day)."""
+    if not starts_at - OPENS_EARLY <= now <= ends_at:
+        raise StateConflict(
+            f"The session is scheduled {starts_at.isoformat()} – {ends_at.isoformat()}: it "
+            f"opens from {int(OPENS_EARLY.total_seconds() // 3600)} hours before its start "
+            "until its end. To hold it at another time, cancel it and schedule it anew.",
+            slug="outside-schedule",
         )
 
 

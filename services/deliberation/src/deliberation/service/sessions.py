@@ -147,6 +147,7 @@ async def move(
     state = calendar.transition(session.state, target)
     values: dict[str, Any] = {"state": state, "version": session.version + 1}
     if target == "open":
+        calendar.check_opening(session.starts_at, session.ends_at, now)
         values["opened_at"] = now
         if session.kind == calendar.Kind.PLENARY:
             await Sessions(uow).lock_assembly(session.assembly_id)
