@@ -492,6 +492,11 @@ async def test_uploads_are_what_they_declare_and_lists_filter_by_known_states(
         assert (await client.get(path, params={"state": "bogus"})).status_code == 422
     submitted = await client.get("/v1/proposals", params={"state": "submitted"}, headers=OPERATOR)
     assert [p["id"] for p in submitted.json()["items"]] == [pid]
+    elsewhere = {"assembly_id": str(uuid.uuid4())}
+    for path in ("/v1/proposals", "/v1/working-groups"):
+        assert (await client.get(path, params=elsewhere, headers=OPERATOR)).json()["items"] == []
+        ours = await client.get(path, params={"assembly_id": assembly}, headers=OPERATOR)
+        assert {x["assembly_id"] for x in ours.json()["items"]} == {assembly}
     open_ = await client.get("/v1/sessions", params={"state": "open"}, headers=OPERATOR)
     assert {plenary["id"], other["id"]} <= {s["id"] for s in open_.json()["items"]}
 

@@ -266,6 +266,12 @@ class WorkingGroups(Repository[WorkingGroup]):
     record = WorkingGroup
     not_found = ("No working group {key}.", None)
 
+    async def listed(
+        self, params: PageParams, *, assembly_id: uuid.UUID | None
+    ) -> tuple[list[WorkingGroup], str | None]:
+        where = [] if assembly_id is None else [working_groups.c.assembly_id == assembly_id]
+        return await self.page(params, *where)
+
     async def members(self, group_id: uuid.UUID) -> list[str]:
         found = await self.session.execute(
             sa.select(working_group_members.c.member_id)
@@ -396,9 +402,16 @@ class Proposals(Repository[Proposal]):
     not_found = ("No proposal {key}.", None)
 
     async def listed(
-        self, params: PageParams, *, state: str | None, public: bool = False
+        self,
+        params: PageParams,
+        *,
+        state: str | None,
+        assembly_id: uuid.UUID | None = None,
+        public: bool = False,
     ) -> tuple[list[Proposal], str | None]:
         where = [] if state is None else [proposals.c.state == state]
+        if assembly_id is not None:
+            where.append(proposals.c.assembly_id == assembly_id)
         if public:  # a working group's draft is its own until it is submitted
             where.append(proposals.c.submitted_at.is_not(None))
         return await self.page(params, *where)

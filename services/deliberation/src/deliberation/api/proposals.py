@@ -108,8 +108,9 @@ async def list_groups(
     params: Annotated[PageParams, Depends(page_params)],
     _: Annotated[Principal, Depends(readers)],
     uow: ReadTx,
+    assembly_id: Annotated[uuid.UUID | None, Query(description="Only this assembly's.")] = None,
 ) -> Page[s.WorkingGroup]:
-    rows, token = await groups.listed(params, uow=uow)
+    rows, token = await groups.listed(params, assembly_id=assembly_id, uow=uow)
     items = [group_view(r, members) for r, members in rows]
     return Page[s.WorkingGroup](items=items, next_page_token=token)
 
@@ -222,8 +223,9 @@ async def list_(
     state: Annotated[
         s.ProposalState | None, Query(description="Only proposals in this state.")
     ] = None,
+    assembly_id: Annotated[uuid.UUID | None, Query(description="Only this assembly's.")] = None,
 ) -> Page[s.Proposal]:
-    rows, token = await service.listed(params, state=state, uow=uow)
+    rows, token = await service.listed(params, state=state, assembly_id=assembly_id, uow=uow)
     return Page[s.Proposal](items=[proposal_view(r, v) for r, v in rows], next_page_token=token)
 
 

@@ -133,8 +133,11 @@ async def proposals(
     state: Annotated[
         s.ProposalState | None, Query(description="Only proposals in this state.")
     ] = None,
+    assembly_id: Annotated[uuid.UUID | None, Query(description="Only this assembly's.")] = None,
 ) -> Page[s.Proposal]:
-    rows, token = await proposals_service.listed(params, state=state, public=True, uow=uow)
+    rows, token = await proposals_service.listed(
+        params, state=state, assembly_id=assembly_id, public=True, uow=uow
+    )
     items = [_public_proposal(r, v) for r, v in rows]
     return Page[s.Proposal](items=items, next_page_token=token)
 

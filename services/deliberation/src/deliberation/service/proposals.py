@@ -192,11 +192,18 @@ async def get(
 
 
 async def listed(
-    params: PageParams, *, state: str | None = None, public: bool = False, uow: UnitOfWork
+    params: PageParams,
+    *,
+    state: str | None = None,
+    assembly_id: uuid.UUID | None = None,
+    public: bool = False,
+    uow: UnitOfWork,
 ) -> tuple[list[tuple[Proposal, ProposalVersion]], str | None]:
     """A page of proposals with their current versions; the public's shows only those
     once submitted (a draft, even withdrawn, stays the working group's)."""
-    rows, token = await Proposals(uow).listed(params, state=state, public=public)
+    rows, token = await Proposals(uow).listed(
+        params, state=state, assembly_id=assembly_id, public=public
+    )
     versions = ProposalVersions(uow)
     return [(r, await versions.number(r.id, r.current_version)) for r in rows], token
 

@@ -66,9 +66,9 @@ async def get(group_id: uuid.UUID, *, uow: UnitOfWork) -> tuple[WorkingGroup, li
 
 
 async def listed(
-    params: PageParams, *, uow: UnitOfWork
+    params: PageParams, *, assembly_id: uuid.UUID | None = None, uow: UnitOfWork
 ) -> tuple[list[tuple[WorkingGroup, list[str]]], str | None]:
-    rows, token = await WorkingGroups(uow).page(params)
+    rows, token = await WorkingGroups(uow).listed(params, assembly_id=assembly_id)
     return [(r, await WorkingGroups(uow).members(r.id)) for r in rows], token
 
 
