@@ -647,6 +647,34 @@ async def test_what_a_plenary_refuses_to_take_on(start_service, nats_server):
     )
     assert early.status_code == 409
     assert _slug(early) == "outside-schedule"
+    stale = await client.put(
+        f"/v1/sessions/{later.json()['id']}/schedule",
+        json=now_on(),
+        headers={**FACILITATOR, "If-Match": '"9"'},
+    )
+    assert stale.status_code == 412
+    moved = await client.put(
+        f"/v1/sessions/{later.json()['id']}/schedule",
+        json=now_on(),
+        headers={**FACILITATOR, "If-Match": later.headers["ETag"]},
+    )
+    assert moved.status_code == 200, moved.text
+    etag = moved.headers["ETag"]
+    for to in ("open", "closed"):
+        done = await client.post(
+            f"/v1/sessions/{later.json()['id']}/state",
+            json={"to": to},
+            headers={**FACILITATOR, "If-Match": etag},
+        )
+        assert done.status_code == 200, done.text
+        etag = done.headers["ETag"]
+    once_held = await client.put(
+        f"/v1/sessions/{later.json()['id']}/schedule",
+        json=now_on(),
+        headers={**FACILITATOR, "If-Match": etag},
+    )
+    assert once_held.status_code == 409
+    assert _slug(once_held) == "not-scheduled"
 
     # A show of hands counts somebody; a majority is at least one half.
     plenary = await _open_session(client, assembly, agenda=[{"title": TEXT, "proposal_ids": [pid]}])

@@ -30,6 +30,31 @@ class AgendaItem(BaseModel):
     proposal_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
 
 
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise ValueError("a session ends after it starts")
+    if ends_at - starts_at > MAX_SESSION:
+        raise ValueError(
+            "a session lasts at most 24 hours: schedule a residential weekend as one "
+            "session a day (attendance and stipends are counted per session)"
+        )
+
+
+class Reschedule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: Moment = Field(examples=["2027-03-21T09:30:00+01:00"])
+    ends_at: Moment = Field(
+        examples=["2027-03-21T13:00:00+01:00"],
+        description="After `starts_at`, and at most 24 hours after it.",
+    )
+
+    @model_validator(mode="after")
+    def _times(self) -> Reschedule:
+        _check_times(self.starts_at, self.ends_at)
+        return self
+
+
 class SessionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -54,13 +79,7 @@ class SessionIn(BaseModel):
 
     @model_validator(mode="after")
     def _times(self) -> SessionIn:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("a session ends after it starts")
-        if self.ends_at - self.starts_at > MAX_SESSION:
-            raise ValueError(
-                "a session lasts at most 24 hours: schedule a residential weekend as one "
-                "session a day (attendance and stipends are counted per session)"
-            )
+        _check_times(self.starts_at, self.ends_at)
         if self.place is None and self.online_url is None:
             raise ValueError("a session has a place, an online link, or both")
         return self

@@ -207,6 +207,31 @@ async def set_agenda(
     return view(row)
 
 
+@router.put(
+    "/{session_id}/schedule",
+    operation_id="sessions-reschedule",
+    summary="Move a scheduled session",
+    description="New start and end (at most 24 hours apart) for a session that has not "
+    "opened yet; a session opens only from two hours before its start until its end. "
+    "Needs `If-Match`.",
+    response_model=s.Session,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428, slugs={409: ["not-scheduled"]}),
+)
+async def reschedule(
+    session_id: SessionId,
+    body: s.Reschedule,
+    response: Response,
+    _: Annotated[Principal, Depends(staff)],
+    uow: Tx,
+    if_match: IfMatch = None,
+) -> s.Session:
+    row = await service.reschedule(
+        session_id, body.starts_at, body.ends_at, if_match=if_match, uow=uow
+    )
+    response.headers["ETag"] = etag_of(row.version)
+    return view(row)
+
+
 async def _attendance(session_id: uuid.UUID, *, uow: UnitOfWork) -> s.AttendanceView:
     found = await service.attendance_of(session_id, now=_now(), uow=uow)
     return s.AttendanceView(

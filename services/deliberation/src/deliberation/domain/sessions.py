@@ -75,7 +75,7 @@ def check_opening(starts_at: datetime, ends_at: datetime, now: datetime) -> None
         raise StateConflict(
             f"The session is scheduled {starts_at.isoformat()} – {ends_at.isoformat()}: it "
             f"opens from {int(OPENS_EARLY.total_seconds() // 3600)} hours before its start "
-            "until its end. To hold it at another time, cancel it and schedule it anew.",
+            "until its end. To hold it at another time, move it (PUT …/schedule).",
             slug="outside-schedule",
         )
 

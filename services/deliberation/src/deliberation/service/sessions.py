@@ -81,6 +81,27 @@ async def _check_agenda(
             )
 
 
+async def reschedule(
+    session_id: uuid.UUID,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    if_match: str | None,
+    uow: UnitOfWork,
+) -> Session:
+    """New times for a session that has not opened yet."""
+    session = await Sessions(uow).get(session_id, lock=True)
+    check_if_match(if_match, version=session.version)
+    if session.state != calendar.SCHEDULED:
+        raise Conflict(
+            f"The session is {session.state}: only a scheduled session moves.",
+            slug="not-scheduled",
+        )
+    return await Sessions(uow).update(
+        session_id, starts_at=starts_at, ends_at=ends_at, version=session.version + 1
+    )
+
+
 async def public_agenda(agenda: list[dict[str, Any]], *, uow: UnitOfWork) -> list[dict[str, Any]]:
     """The agenda as the public sees it: a working group's draft named on it (at its own
     meeting) is not shown until it is submitted."""
