@@ -235,7 +235,7 @@ async def present_now(session: Session, *, now: datetime, uow: UnitOfWork) -> li
     withdrew since checking in no longer counts): the entitled, when a vote opens, and
     the count the quorum is reached by."""
     events = await Attendance(uow).of_session(session.id)
-    sitting = frozenset(await sitting_for(session, _day(now), uow=uow))
+    sitting = frozenset(await sitting_for(session, day_of(now), uow=uow))
     return sorted(m for m in presence.present_at(_checks(events), now) if m in sitting)
 
 
@@ -252,7 +252,7 @@ async def check(
     session = await Sessions(uow).get(session_id, lock=True)  # one record at a time
     calendar.require_open(session.state, f"check {direction}")
     if direction == "in":
-        await require_attendee(session, member_id, _day(now), uow=uow)
+        await require_attendee(session, member_id, day_of(now), uow=uow)
         elsewhere = await _present_elsewhere(session.id, member_id, uow=uow)
         if elsewhere:
             raise Conflict(
@@ -276,9 +276,6 @@ async def check(
 def day_of(now: datetime) -> date:
     """The day in Milan: who sits is decided by the local date."""
     return now.astimezone(MILAN).date()
-
-
-_day = day_of
 
 
 async def _group(session: Session, *, uow: UnitOfWork) -> frozenset[str]:
@@ -344,7 +341,7 @@ async def quorum(session: Session, *, now: datetime, uow: UnitOfWork) -> Quorum:
         denominator=rules.quorum_denominator,
         strict=rules.quorum_strict,
     )
-    sitting = len(await sitting_for(session, _day(now), uow=uow))
+    sitting = len(await sitting_for(session, day_of(now), uow=uow))
     here = len(await present_now(session, now=now, uow=uow))
     return Quorum(
         present=here,
@@ -386,7 +383,7 @@ async def _publish_attendance(session: Session, *, uow: UnitOfWork) -> None:
             session_id=session.id,
             assembly_id=session.assembly_id,
             kind=session.kind,
-            held_on=_day(session.opened_at),
+            held_on=day_of(session.opened_at),
             opened_at=session.opened_at,
             closed_at=session.closed_at,
             attended=[
