@@ -21,6 +21,11 @@ def milan_today() -> date:
     return datetime.now(MILAN).date()
 
 
+def milan_day(at: datetime) -> date:
+    """The day an instant falls on in Milan (who sits, when a proposal was adopted)."""
+    return at.astimezone(MILAN).date()
+
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

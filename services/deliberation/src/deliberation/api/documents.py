@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import Principal, require_roles
+from common.dates import milan_day
 from common.documents import (
     Document,
     DocumentLink,
@@ -21,7 +22,6 @@ from common.http.deps import ReadTx, Tx
 from common.http.documents import CONTENT, DocumentNaming, download, incoming
 from common.http.problems import problem_responses
 from deliberation.service import session_documents as service
-from deliberation.service.sessions import day_of
 
 router = APIRouter(tags=["sessions"])
 public = APIRouter(tags=["public"])
@@ -40,7 +40,7 @@ def _member(principal: Principal) -> str | None:
 
 
 def _today() -> date:
-    return day_of(datetime.now(UTC))
+    return milan_day(datetime.now(UTC))
 
 
 def _view(document: Document, *, public_path: bool = False) -> DocumentView:

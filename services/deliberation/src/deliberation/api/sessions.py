@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse
 
 from common.auth import Principal, require_roles
+from common.dates import milan_day
 from common.db import UnitOfWork
 from common.http.deps import ReadTx, Tx
 from common.http.etag import IfMatch, etag_of
@@ -332,7 +333,7 @@ async def check_in_code(
     row = await service.get(session_id, uow=uow)
     now = _now()
     calendar.require_editable(row.state, "check in")
-    await service.require_attendee(row, principal.subject, service.day_of(now), uow=uow)
+    await service.require_attendee(row, principal.subject, milan_day(now), uow=uow)
     response.headers["Cache-Control"] = "no-store"
     code = service.check_in_code(_secret(request), session_id, principal.subject, now=now)
     hours = int(service.CODE_LIFETIME.total_seconds() // 3600)

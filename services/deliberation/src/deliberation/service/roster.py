@@ -18,7 +18,7 @@ from common.contracts.membership import (
     MemberWithdrew,
     PersonErased,
 )
-from common.dates import MILAN
+from common.dates import milan_day
 from common.db import UnitOfWork
 from common.errors import Invalid
 from common.events.contracts import handles
@@ -94,7 +94,7 @@ async def on_person_erased(data: PersonErased, event: Event, uow: UnitOfWork) ->
 
 
 def _day_of(event: Event) -> date:
-    return event.time.astimezone(MILAN).date()
+    return milan_day(event.time)
 
 
 async def sitting(assembly_id: uuid.UUID, day: date, *, uow: UnitOfWork) -> list[RosterMember]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from common.contracts.deliberation import AttendanceRecorded, Attended
 from common.crypto import open_scoped, seal_scoped
-from common.dates import MILAN
+from common.dates import milan_day
 from common.db import UnitOfWork
 from common.errors import Conflict, Forbidden, Invalid
 from common.http.etag import check_if_match
@@ -235,7 +235,7 @@ async def present_now(session: Session, *, now: datetime, uow: UnitOfWork) -> li
     withdrew since checking in no longer counts): the entitled, when a vote opens, and
     the count the quorum is reached by."""
     events = await Attendance(uow).of_session(session.id)
-    sitting = frozenset(await sitting_for(session, day_of(now), uow=uow))
+    sitting = frozenset(await sitting_for(session, milan_day(now), uow=uow))
     return sorted(m for m in presence.present_at(_checks(events), now) if m in sitting)
 
 
@@ -252,7 +252,7 @@ async def check(
     session = await Sessions(uow).get(session_id, lock=True)  # one record at a time
     calendar.require_open(session.state, f"check {direction}")
     if direction == "in":
-        await require_attendee(session, member_id, day_of(now), uow=uow)
+        await require_attendee(session, member_id, milan_day(now), uow=uow)
         elsewhere = await _present_elsewhere(session.id, member_id, uow=uow)
         if elsewhere:
             raise Conflict(
@@ -271,11 +271,6 @@ async def check(
         recorded_by=recorded_by,
         method=method,
     )
-
-
-def day_of(now: datetime) -> date:
-    """The day in Milan: who sits is decided by the local date."""
-    return now.astimezone(MILAN).date()
 
 
 async def _group(session: Session, *, uow: UnitOfWork) -> frozenset[str]:
@@ -341,7 +336,7 @@ async def quorum(session: Session, *, now: datetime, uow: UnitOfWork) -> Quorum:
         denominator=rules.quorum_denominator,
         strict=rules.quorum_strict,
     )
-    sitting = len(await sitting_for(session, day_of(now), uow=uow))
+    sitting = len(await sitting_for(session, milan_day(now), uow=uow))
     here = len(await present_now(session, now=now, uow=uow))
     return Quorum(
         present=here,
@@ -383,7 +378,7 @@ async def _publish_attendance(session: Session, *, uow: UnitOfWork) -> None:
             session_id=session.id,
             assembly_id=session.assembly_id,
             kind=session.kind,
-            held_on=day_of(session.opened_at),
+            held_on=milan_day(session.opened_at),
             opened_at=session.opened_at,
             closed_at=session.closed_at,
             attended=[

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from common.contracts.deliberation import ProposalAdopted, Tally
-from common.dates import MILAN
+from common.dates import milan_day
 from common.db import UnitOfWork
 from common.errors import Conflict, Invalid
 from common.http.etag import check_if_match
@@ -302,7 +302,7 @@ async def _publish_adoption(
             text_sha256=vote.text_sha256,
             session_id=vote.session_id,
             vote_id=vote.id,
-            adopted_on=now.astimezone(MILAN).date(),
+            adopted_on=milan_day(now),
             tally=Tally(
                 yes=result.yes,
                 no=result.no,

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from common.contracts.sortition import InvitationsDrawn
-from common.dates import MILAN
+from common.dates import milan_day
 from common.db import UnitOfWork, transaction
 from common.errors import PermanentEventError
 from common.events.contracts import ContractHandler, handles
@@ -60,7 +60,7 @@ def on_invitations_drawn(ctx: Context) -> ContractHandler[InvitationsDrawn]:
             raise PermanentEventError("invitations for a round membership does not know")
         _, cohort = await round_cohort(known, uow=uow)
         expires = letter_expiry(
-            event.time.astimezone(MILAN).date(),
+            milan_day(event.time),
             training_starts_on=cohort.training_starts_on if cohort else None,
             valid_days=ctx.settings.invitation_valid_days,
             reply_days=ctx.settings.reply_days,
